@@ -1,0 +1,175 @@
+"""Recompute a metric's practice ranks, group values and national distribution for one period.
+
+Called inside each load's transaction, so reads are index lookups and always match the facts.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from portal.catalogue import METRICS
+from portal.ingest.base import bulk_insert
+from portal.models import GroupMetric, Icb, MetricDistribution, Practice, PracticeMetric, SubIcb
+
+LEVELS = ("pcn", "sub_icb", "icb", "region", "england")
+ENGLAND = "ENG"
+
+
+def practice_hierarchy(conn: Connection) -> pd.DataFrame:
+    """Each practice with its open status and its PCN, sub-ICB, ICB and region codes."""
+    p, s, i = Practice.__table__, SubIcb.__table__, Icb.__table__
+    query = (
+        sa.select(
+            p.c.code.label("practice_code"),
+            p.c.status,
+            p.c.is_england,
+            p.c.pcn_code.label("pcn"),
+            p.c.sub_icb_code.label("sub_icb"),
+            s.c.icb_code.label("icb"),
+            i.c.region_code.label("region"),
+        )
+        .select_from(p)
+        .outerjoin(s, s.c.code == p.c.sub_icb_code)
+        .outerjoin(i, i.c.code == s.c.icb_code)
+    )
+    return pd.DataFrame(conn.execute(query).all(), columns=list(query.selected_columns.keys()))
+
+
+def recompute(conn: Connection, metric_id: str, period: str, values: pd.DataFrame) -> None:
+    """Store practice values, ranks, group values and the distribution for one metric-period.
+
+    `values` has practice_code and either value (sum metrics) or numerator and denominator.
+    """
+    metric = METRICS[metric_id]
+    frame = values.copy()
+    if metric.aggregation == "sum":
+        frame["numerator"] = frame["value"].astype("Float64")
+        frame["denominator"] = pd.NA
+        valid = frame["value"].notna()
+    else:
+        frame["numerator"] = frame["numerator"].astype("Float64")
+        frame["denominator"] = frame["denominator"].astype("Float64")
+        valid = frame["numerator"].notna() & (frame["denominator"].fillna(0) > 0)
+        frame["value"] = (frame["numerator"] / frame["denominator"] * metric.scale).where(valid)
+    frame["value"] = frame["value"].astype("Float64")
+    frame["valid"] = valid
+
+    hierarchy = practice_hierarchy(conn)
+    frame = frame.merge(hierarchy, on="practice_code", how="left")
+    valid = frame["valid"]
+    frame["is_england"] = frame["is_england"].fillna(True).astype(bool)
+    in_dist = valid & (frame["status"] == "active") & frame["is_england"]
+    frame["in_distribution"] = in_dist.astype(int)
+    ranked = frame.loc[in_dist, "value"].astype(float)
+    frame["percentile"] = (ranked.rank(method="average", pct=True) * 100).reindex(frame.index)
+
+    _replace(conn, PracticeMetric.__table__, metric_id, period)
+    bulk_insert(
+        conn,
+        PracticeMetric.__table__,
+        frame.assign(metric=metric_id, period=period)[
+            [
+                "metric",
+                "period",
+                "practice_code",
+                "value",
+                "numerator",
+                "denominator",
+                "percentile",
+                "in_distribution",
+            ]
+        ],
+    )
+
+    _replace(conn, GroupMetric.__table__, metric_id, period)
+    bulk_insert(
+        conn, GroupMetric.__table__, _groups(frame[valid & frame["is_england"]], metric, period)
+    )
+
+    _replace(conn, MetricDistribution.__table__, metric_id, period)
+    included = frame.loc[in_dist, "value"].astype(float)
+    deciles = included.quantile([i / 10 for i in range(1, 10)]).tolist() if len(included) else []
+    distribution = pd.DataFrame(
+        [
+            {
+                "metric": metric_id,
+                "period": period,
+                "n": int(len(included)),
+                "excluded": int(len(frame) - len(included)),
+                "median": float(included.median()) if len(included) else None,
+                "q1": float(included.quantile(0.25)) if len(included) else None,
+                "q3": float(included.quantile(0.75)) if len(included) else None,
+                "deciles": json.dumps(deciles),
+                "minimum": float(included.min()) if len(included) else None,
+                "maximum": float(included.max()) if len(included) else None,
+            }
+        ]
+    )
+    bulk_insert(conn, MetricDistribution.__table__, distribution)
+
+
+def _groups(frame: pd.DataFrame, metric, period: str) -> pd.DataFrame:
+    """Ratio of sums (or plain sums) for every organisation level, with practice count and median."""
+    parts = []
+    frame = frame.assign(england=ENGLAND)
+    for level in LEVELS:
+        grouped = frame.dropna(subset=[level]).groupby(level)
+        summary = grouped.agg(
+            numerator=("numerator", "sum"),
+            denominator=("denominator", "sum"),
+            practices=("practice_code", "count"),
+            median=("value", "median"),
+            mean_per_practice=("value", "mean"),
+        ).reset_index()
+        summary = summary.rename(columns={level: "code"})
+        summary["level"] = level
+        if metric.aggregation == "sum":
+            summary["value"] = summary["numerator"]
+            summary["denominator"] = None
+        else:
+            den = summary["denominator"].astype(float)
+            summary["value"] = (summary["numerator"].astype(float) / den * metric.scale).where(
+                den > 0
+            )
+        parts.append(summary)
+    result = pd.concat(parts, ignore_index=True)
+    result["metric"] = metric.id
+    result["period"] = period
+    return result[
+        [
+            "metric",
+            "period",
+            "level",
+            "code",
+            "value",
+            "numerator",
+            "denominator",
+            "practices",
+            "mean_per_practice",
+            "median",
+        ]
+    ]
+
+
+def _replace(conn: Connection, table: sa.Table, metric_id: str, period: str) -> None:
+    conn.execute(table.delete().where(table.c.metric == metric_id, table.c.period == period))
+
+
+def refresh_all(conn: Connection) -> None:
+    """Recompute every stored metric-period from its stored numerators, after the hierarchy changes."""
+    table = PracticeMetric.__table__
+    pairs = conn.execute(sa.select(table.c.metric, table.c.period).distinct()).all()
+    for metric_id, period in pairs:
+        if metric_id not in METRICS:
+            continue
+        rows = conn.execute(
+            sa.select(
+                table.c.practice_code, table.c.value, table.c.numerator, table.c.denominator
+            ).where(table.c.metric == metric_id, table.c.period == period)
+        ).all()
+        values = pd.DataFrame(rows, columns=["practice_code", "value", "numerator", "denominator"])
+        recompute(conn, metric_id, period, values)

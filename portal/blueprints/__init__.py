@@ -1,0 +1,1 @@
+"""HTTP layers: parse input, call the query layer, render."""

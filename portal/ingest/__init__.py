@@ -1,0 +1,60 @@
+"""The source registry: dataset name -> loader, and expanding a file, folder or zip into files."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from portal.ingest import ods_pcns, ods_practices, patients_registered
+from portal.ingest.base import IngestError, LoadResult, Progress
+
+Loader = Callable[..., list[LoadResult]]
+
+LOADERS: dict[str, Loader] = {
+    ods_practices.DATASET: ods_practices.load,
+    ods_pcns.DATASET: ods_pcns.load,
+    patients_registered.DATASET: patients_registered.load,
+}
+
+DATA_SUFFIXES = (".csv", ".csv.gz", ".xlsx")
+
+
+def load_paths(
+    dataset: str,
+    paths: list[str | Path],
+    *,
+    synthetic: bool = False,
+    progress: Progress | None = None,
+) -> list[LoadResult]:
+    """Load each file (folders and zips expanded, files in name order) with the dataset's loader."""
+    if dataset not in LOADERS:
+        raise IngestError(dataset, f"unknown dataset; choose one of {', '.join(sorted(LOADERS))}")
+    loader = LOADERS[dataset]
+    results: list[LoadResult] = []
+    for path in paths:
+        with expand(Path(path)) as files:
+            for file in files:
+                if progress:
+                    progress(f"loading {file.name}")
+                results.extend(loader(file, synthetic=synthetic, progress=progress))
+    return results
+
+
+@contextmanager
+def expand(path: Path) -> Iterator[list[Path]]:
+    """A data file as itself, a folder as its data files, a zip as its extracted data files."""
+    if not path.exists():
+        raise IngestError(path, "no such file or folder")
+    if path.is_dir():
+        yield sorted(p for p in path.iterdir() if p.name.lower().endswith(DATA_SUFFIXES))
+    elif zipfile.is_zipfile(path) and not path.name.lower().endswith(".xlsx"):
+        with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(DATA_SUFFIXES)]
+            for name in names:
+                archive.extract(name, tmp)
+            yield sorted(Path(tmp) / n for n in names)
+    else:
+        yield [path]

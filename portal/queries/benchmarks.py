@@ -1,0 +1,156 @@
+"""A practice's metric beside its PCN, sub-ICB, ICB, region and England, and the national spread."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from portal.benchmarks import ENGLAND, LEVELS
+from portal.catalogue import METRICS, Metric, format_value
+from portal.extensions import db
+from portal.models import GroupMetric, Icb, MetricDistribution, Pcn, PracticeMetric, Region, SubIcb
+from portal.queries.datasets import provenance
+from portal.queries.practices import PracticeDetails
+from portal.queries.types import Benchmark, Distribution, Figure, GroupValue, TrendPoint
+
+LEVEL_MODELS = {"pcn": Pcn, "sub_icb": SubIcb, "icb": Icb, "region": Region}
+
+
+def latest_period(metric_id: str, practice_code: str | None = None) -> str | None:
+    """The newest period with a value of this metric (for this practice, if given)."""
+    t = PracticeMetric.__table__
+    query = sa.select(sa.func.max(t.c.period)).where(t.c.metric == metric_id)
+    if practice_code:
+        query = query.where(t.c.practice_code == practice_code)
+    return db.session.execute(query).scalar()
+
+
+def make_figure(metric: Metric, value: float | None, period: str) -> Figure:
+    """The one place a stored value becomes a figure with its label, period and source."""
+    origin = provenance(metric.dataset, period)
+    return Figure(
+        metric=metric.id,
+        label=metric.label,
+        unit=metric.unit,
+        value=value,
+        display=format_value(metric, value),
+        period=period,
+        source=origin.source,
+        synthetic=origin.synthetic,
+    )
+
+
+def practice_figure(practice_code: str, metric_id: str, period: str | None = None) -> Figure | None:
+    """One practice's value of a metric in a period (default: its latest)."""
+    metric = METRICS[metric_id]
+    period = period or latest_period(metric_id, practice_code)
+    if period is None:
+        return None
+    t = PracticeMetric.__table__
+    value = db.session.execute(
+        sa.select(t.c.value).where(
+            t.c.metric == metric_id, t.c.period == period, t.c.practice_code == practice_code
+        )
+    ).scalar()
+    return make_figure(metric, value, period)
+
+
+def practice_trend(practice_code: str, metric_id: str, months: int = 24) -> list[TrendPoint]:
+    """The practice's values over its latest `months` periods, oldest first."""
+    t = PracticeMetric.__table__
+    rows = db.session.execute(
+        sa.select(t.c.period, t.c.value)
+        .where(t.c.metric == metric_id, t.c.practice_code == practice_code)
+        .order_by(t.c.period.desc())
+        .limit(months)
+    ).all()
+    return [TrendPoint(period, value) for period, value in reversed(rows)]
+
+
+def practice_benchmark(
+    practice: PracticeDetails, metric_id: str, period: str | None = None
+) -> Benchmark | None:
+    """The practice's figure, percentile rank, national distribution and its groups' values."""
+    metric = METRICS[metric_id]
+    period = period or latest_period(metric_id, practice.code)
+    if period is None:
+        return None
+    t = PracticeMetric.__table__
+    row = db.session.execute(
+        sa.select(t.c.value, t.c.percentile, t.c.in_distribution).where(
+            t.c.metric == metric_id, t.c.period == period, t.c.practice_code == practice.code
+        )
+    ).first()
+    value, percentile, included = row if row else (None, None, 0)
+    codes = {o.level: o.code for o in practice.organisations()} | {"england": ENGLAND}
+    return Benchmark(
+        figure=make_figure(metric, value, period),
+        percentile=percentile,
+        in_distribution=bool(included),
+        distribution=national_distribution(metric_id, period),
+        groups=group_values(metric, period, codes),
+    )
+
+
+def national_distribution(metric_id: str, period: str) -> Distribution | None:
+    t = MetricDistribution.__table__
+    row = db.session.execute(
+        sa.select(t).where(t.c.metric == metric_id, t.c.period == period)
+    ).first()
+    if row is None:
+        return None
+    m = row._mapping
+    return Distribution(
+        n=m["n"],
+        excluded=m["excluded"],
+        median=m["median"],
+        q1=m["q1"],
+        q3=m["q3"],
+        deciles=json.loads(m["deciles"]),
+        minimum=m["minimum"],
+        maximum=m["maximum"],
+    )
+
+
+def group_values(metric: Metric, period: str, codes: dict[str, str]) -> list[GroupValue]:
+    """The metric for each named organisation (level -> code), in hierarchy order."""
+    t = GroupMetric.__table__
+    rows = db.session.execute(
+        sa.select(t).where(
+            t.c.metric == metric.id,
+            t.c.period == period,
+            sa.or_(*(sa.and_(t.c.level == lvl, t.c.code == code) for lvl, code in codes.items())),
+        )
+    ).all()
+    by_level = {r._mapping["level"]: r._mapping for r in rows}
+    values = []
+    for level in LEVELS:
+        m = by_level.get(level)
+        if m is None:
+            continue
+        values.append(
+            GroupValue(
+                level=level,
+                code=m["code"],
+                name=_organisation_name(level, m["code"]),
+                value=m["value"],
+                display=format_value(metric, m["value"]),
+                practices=m["practices"],
+                mean_per_practice=m["mean_per_practice"],
+                median=m["median"],
+            )
+        )
+    return values
+
+
+def _organisation_name(level: str, code: str) -> str:
+    if level == "england":
+        return "England"
+    model = LEVEL_MODELS[level]
+    return (
+        db.session.execute(
+            sa.select(model.__table__.c.name).where(model.__table__.c.code == code)
+        ).scalar()
+        or code
+    )

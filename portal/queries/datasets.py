@@ -1,0 +1,56 @@
+"""What is loaded, and the provenance of a dataset-period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import DatasetLoad
+from portal.queries.types import Provenance
+from portal.sources import source_label
+
+
+@dataclass(frozen=True)
+class LoadedDataset:
+    dataset: str
+    periods: int
+    latest: str
+    loaded_at: datetime
+    synthetic: bool
+
+
+def loaded_datasets() -> list[LoadedDataset]:
+    """One line per dataset: how many periods, the latest, when last loaded, synthetic or not."""
+    t = DatasetLoad.__table__
+    rows = db.session.execute(
+        sa.select(
+            t.c.dataset,
+            sa.func.count(sa.distinct(t.c.period)),
+            sa.func.max(t.c.period),
+            sa.func.max(t.c.loaded_at),
+            sa.func.max(sa.case((t.c.synthetic, 1), else_=0)),
+        )
+        .group_by(t.c.dataset)
+        .order_by(t.c.dataset)
+    ).all()
+    return [LoadedDataset(d, n, latest, at, bool(s)) for d, n, latest, at, s in rows]
+
+
+def provenance(dataset: str, period: str) -> Provenance:
+    """The citation of a dataset-period and whether it was loaded from synthetic files."""
+    t = DatasetLoad.__table__
+    synthetic = db.session.execute(
+        sa.select(sa.func.max(sa.case((t.c.synthetic, 1), else_=0))).where(
+            t.c.dataset == dataset, t.c.period == period
+        )
+    ).scalar()
+    return Provenance(dataset, period, source_label(dataset, period), bool(synthetic))
+
+
+def any_synthetic() -> bool:
+    """True when any loaded data is synthetic, so every page can say so."""
+    t = DatasetLoad.__table__
+    return db.session.execute(sa.select(t.c.id).where(t.c.synthetic).limit(1)).first() is not None
