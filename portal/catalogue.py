@@ -36,6 +36,8 @@ METRICS: dict[str, Metric] = {
                 "(list inflation).",
             ),
         ),
+        # --- appointments (GPAD), online consultations, cloud telephony
+        # --- workforce, GP Patient Survey, QOF, payments
     )
 }
 

@@ -37,6 +37,8 @@ SOURCES: dict[str, Source] = {
             "monthly",
             "https://digital.nhs.uk/data-and-information/publications/statistical/patients-registered-at-a-gp-practice",
         ),
+        # --- appointments (GPAD), online consultations, cloud telephony
+        # --- workforce, GP Patient Survey, QOF, payments
     )
 }
 

@@ -20,8 +20,7 @@ from portal import create_app  # noqa: E402
 from portal.ingest import load_paths  # noqa: E402
 
 DEFAULT = (
-    ROOT.parent
-    / "shared/nhs-data/patients_registered/gp-reg-pat-prac-quin-age_2025-12.csv.gz"
+    ROOT.parent / "shared/nhs-data/patients_registered/gp-reg-pat-prac-quin-age_2025-12.csv.gz"
 )
 RUNS = 3
 
@@ -38,7 +37,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db"})
         with app.app_context():
-            upgrade()
+            upgrade(revision="heads")
             load_times = [
                 timed(lambda: load_paths("patients-registered", [path])) for _ in range(RUNS)
             ]

@@ -85,7 +85,7 @@ def migrate(app) -> None:
     from flask_migrate import upgrade
 
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
 
 
 @pytest.fixture(scope="session")

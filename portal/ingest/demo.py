@@ -69,6 +69,21 @@ def place_name(rng: np.random.Generator) -> str:
     return (parts[0] + parts[1]).capitalize()
 
 
+@dataclass
+class SyntheticEngland:
+    """What every dataset's demo writer builds on: the hierarchy, practices and months."""
+
+    icbs: list[tuple[str, str, str, str]]  # code, ons code, name, region code
+    sub_icbs: list[tuple[str, str, str, str]]  # code, ons code, name, icb code
+    pcns: list[tuple[str, str, str]]  # code, name, sub-ICB code
+    practices: list[SyntheticPractice]
+    months: list[date]  # oldest first, ending at LATEST_MONTH
+    list_sizes: dict[tuple[str, date], int]  # (practice code, month) -> registered patients
+
+    def open_practices(self) -> list[SyntheticPractice]:
+        return [p for p in self.practices if p.status == "active"]
+
+
 def build_england(practices: int, rng: np.random.Generator):
     """Regions -> ICBs -> sub-ICBs -> PCNs -> practices with plausible sizes and names."""
     icbs, sub_icbs, pcns, result = [], [], [], []
@@ -140,6 +155,7 @@ def write_files(folder: Path, practices: int, months: int, seed: int) -> dict[st
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     icbs, sub_icbs, pcns, england = build_england(practices, rng)
+    sizes_by_month: dict[tuple[str, date], int] = {}
     regions = {r[0]: r for r in REGIONS}
     icb_by_code = {i[0]: i for i in icbs}
     sub_by_code = {s[0]: s for s in sub_icbs}
@@ -213,6 +229,7 @@ def write_files(folder: Path, practices: int, months: int, seed: int) -> dict[st
                 if p.status != "active" and index >= len(calendar) - 20:
                     continue
                 sizes[p.code] = list_size(p, index, rng)
+                sizes_by_month[(p.code, month)] = sizes[p.code]
                 writer.writerow(["GP_PRAC_PAT_LIST", f"{month:%Y-%m-%d}", "GP", p.sub_icb,
                                  sub_by_code[p.sub_icb][1], p.code, p.postcode, "ALL", "ALL",
                                  sizes[p.code]])  # fmt: skip
@@ -233,11 +250,20 @@ def write_files(folder: Path, practices: int, months: int, seed: int) -> dict[st
                         writer.writerow(["GP_PRAC_PAT_LIST", f"{month:%Y-%m-%d}", "GP", p.code, "",
                                          p.postcode, sex, band, count])  # fmt: skip
         quin_files.append(quin)
-    return {
+    files = {
         "ods-practices": [epraccur],
         "ods-pcns": [epcn],
         "patients-registered": [mapping, *all_files, *quin_files],
     }
+    synthetic = SyntheticEngland(icbs, sub_icbs, pcns, england, calendar, sizes_by_month)
+    for writer in DEMO_WRITERS:
+        files.update(writer(folder, synthetic, rng))
+    return files
+
+
+# Each further dataset adds a writer here: (folder, england, rng) -> {dataset: [files in load
+# order]}. Writers run after the registered-patient files, and load in this order.
+DEMO_WRITERS: list = []
 
 
 def load_demo(
