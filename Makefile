@@ -25,8 +25,8 @@ $(UV):
 	@$(PYTHON) -m venv .tools
 	@.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-assets:
-	@true
+assets: env
+	@$(PY) scripts/build_assets.py
 
 lint: env
 	.venv/bin/ruff check .

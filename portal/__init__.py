@@ -61,10 +61,38 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.blueprints import practices, public
+    from portal.blueprints import (
+        accounts,
+        admin,
+        compare,
+        docs,
+        national,
+        practices,
+        private,
+        public,
+    )
 
     app.register_blueprint(public.bp)
     app.register_blueprint(practices.bp)
+    app.register_blueprint(compare.bp)
+    app.register_blueprint(national.bp)
+    app.register_blueprint(docs.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(private.bp)
+
+    from portal.connections import views as connections
+
+    app.register_blueprint(connections.bp)  # OAuth authorisation server + discovery
+    app.register_blueprint(connections.pages)  # /mcp/about/ (AI Connections), `flask connections`
+
+    from portal import api
+
+    api.init_app(app)  # /api/v1 (CSRF-exempt, bearer keys) and /api/ docs and keys pages
+
+    from portal import mcp
+
+    mcp.init_app(app)  # /mcp/ (CSRF-exempt, OAuth bearer): the MCP endpoint
 
 
 def register_commands(app: Flask) -> None:

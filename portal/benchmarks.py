@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -36,10 +37,17 @@ def practice_hierarchy(conn: Connection) -> pd.DataFrame:
         .outerjoin(s, s.c.code == p.c.sub_icb_code)
         .outerjoin(i, i.c.code == s.c.icb_code)
     )
-    return pd.DataFrame(conn.execute(query).all(), columns=list(query.selected_columns.keys()))
+    rows = [tuple(row) for row in conn.execute(query)]  # plain tuples: much faster to frame
+    return pd.DataFrame.from_records(rows, columns=list(query.selected_columns.keys()))
 
 
-def recompute(conn: Connection, metric_id: str, period: str, values: pd.DataFrame) -> None:
+def recompute(
+    conn: Connection,
+    metric_id: str,
+    period: str,
+    values: pd.DataFrame,
+    hierarchy: pd.DataFrame | None = None,
+) -> None:
     """Store practice values, ranks, group values and the distribution for one metric-period.
 
     `values` has practice_code and either value (sum metrics) or numerator and denominator.
@@ -58,7 +66,8 @@ def recompute(conn: Connection, metric_id: str, period: str, values: pd.DataFram
     frame["value"] = frame["value"].astype("Float64")
     frame["valid"] = valid
 
-    hierarchy = practice_hierarchy(conn)
+    if hierarchy is None:  # loads recomputing many metrics pass it in, read once
+        hierarchy = practice_hierarchy(conn)
     frame = frame.merge(hierarchy, on="practice_code", how="left")
     valid = frame["valid"]
     frame["is_england"] = frame["is_england"].fillna(True).astype(bool)
@@ -115,26 +124,38 @@ def recompute(conn: Connection, metric_id: str, period: str, values: pd.DataFram
 def _groups(frame: pd.DataFrame, metric, period: str) -> pd.DataFrame:
     """Ratio of sums (or plain sums) for every organisation level, with practice count and median."""
     parts = []
-    frame = frame.assign(england=ENGLAND)
+    # plain float columns group several times faster than nullable ones
+    numbers = pd.DataFrame(
+        {
+            column: frame[column].to_numpy(dtype=float, na_value=np.nan)
+            for column in ("numerator", "denominator", "value")
+        }
+    )
     for level in LEVELS:
-        grouped = frame.dropna(subset=[level]).groupby(level)
-        summary = grouped.agg(
-            numerator=("numerator", "sum"),
-            denominator=("denominator", "sum"),
-            practices=("practice_code", "count"),
-            median=("value", "median"),
-            mean_per_practice=("value", "mean"),
-        ).reset_index()
-        summary = summary.rename(columns={level: "code"})
+        if level == "england":
+            keys = np.full(len(frame), ENGLAND, dtype=object)
+        else:
+            keys = frame[level].to_numpy(dtype=object)
+        present = pd.notna(keys)
+        grouped = numbers[present].groupby(keys[present], sort=True)
+        summary = pd.DataFrame(
+            {
+                "numerator": grouped["numerator"].sum(),
+                "denominator": grouped["denominator"].sum(),
+                "practices": grouped.size(),
+                "median": grouped["value"].median(),
+                "mean_per_practice": grouped["value"].mean(),
+            }
+        )
+        summary.index.name = "code"
+        summary = summary.reset_index()
         summary["level"] = level
         if metric.aggregation == "sum":
             summary["value"] = summary["numerator"]
             summary["denominator"] = None
         else:
-            den = summary["denominator"].astype(float)
-            summary["value"] = (summary["numerator"].astype(float) / den * metric.scale).where(
-                den > 0
-            )
+            den = summary["denominator"]
+            summary["value"] = (summary["numerator"] / den * metric.scale).where(den > 0)
         parts.append(summary)
     result = pd.concat(parts, ignore_index=True)
     result["metric"] = metric.id

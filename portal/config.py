@@ -37,6 +37,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": 3600,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "SEARCH_MAX_QUERY_LENGTH": 100,
+        # OAuth for AI assistants: access tokens live long (assistants seldom refresh);
+        # revocation is still checked on every request.
+        "OAUTH_ACCESS_TOKEN_TTL": int(os.environ.get("OAUTH_ACCESS_TOKEN_TTL", 8 * 3600)),
+        "OAUTH_REFRESH_TOKEN_TTL": int(os.environ.get("OAUTH_REFRESH_TOKEN_TTL", 30 * 86400)),
     }
     if overrides:
         config.update(overrides)

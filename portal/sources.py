@@ -38,7 +38,63 @@ SOURCES: dict[str, Source] = {
             "https://digital.nhs.uk/data-and-information/publications/statistical/patients-registered-at-a-gp-practice",
         ),
         # --- appointments (GPAD), online consultations, cloud telephony
+        Source(
+            "gpad",
+            "Appointments in General Practice",
+            "NHS England",
+            "monthly",
+            "https://digital.nhs.uk/data-and-information/publications/statistical/appointments-in-general-practice",
+        ),
+        Source(
+            "online-consultations",
+            "Submissions via Online Consultation Systems in General Practice",
+            "NHS England",
+            "monthly",
+            "https://digital.nhs.uk/data-and-information/publications/statistical/submissions-via-online-consultation-systems-in-general-practice",
+        ),
+        Source(
+            "telephony",
+            "Cloud Based Telephony Data in General Practice",
+            "NHS England",
+            "monthly",
+            "https://digital.nhs.uk/data-and-information/publications/statistical/cloud-based-telephony-data-in-general-practice",
+        ),
         # --- workforce, GP Patient Survey, QOF, payments
+        Source(
+            "workforce",
+            "General Practice Workforce",
+            "NHS England",
+            "monthly",
+            "https://digital.nhs.uk/data-and-information/publications/statistical/general-and-personal-medical-services",
+        ),
+        Source(
+            "gpps",
+            "GP Patient Survey",
+            "NHS England (Ipsos)",
+            "annual",
+            "https://www.gp-patient.co.uk/surveysandreports",
+        ),
+        Source(
+            "qof-prevalence",
+            "Quality and Outcomes Framework, prevalence",
+            "NHS England",
+            "annual",
+            "https://digital.nhs.uk/data-and-information/publications/statistical/quality-and-outcomes-framework-achievement-prevalence-and-exceptions-data",
+        ),
+        Source(
+            "qof-achievement",
+            "Quality and Outcomes Framework, achievement",
+            "NHS England",
+            "annual",
+            "https://digital.nhs.uk/data-and-information/publications/statistical/quality-and-outcomes-framework-achievement-prevalence-and-exceptions-data",
+        ),
+        Source(
+            "payments",
+            "NHS Payments to General Practice",
+            "NHS England",
+            "annual",
+            "https://digital.nhs.uk/data-and-information/publications/statistical/nhs-payments-to-general-practice",
+        ),
     )
 }
 

@@ -133,6 +133,14 @@ REAL_FILES = {
         "patients_registered/gp-reg-pat-prac-quin-age_2025-12.csv.gz",
         "patients_registered/gp-reg-pat-prac-all_2021-01_CCG-layout.csv",
     ],
+    "gpad": ["gpad/Practice_Level_Crosstab_Oct_25_London_East_South.csv.gz"],
+    "online-consultations": [
+        "online_consultations/OC_practice_level_north_Sep23-Mar25.csv.gz",
+        "online_consultations/OC_by_day_and_time_2025-08.csv.gz",
+    ],
+    "qof-prevalence": ["qof/MAPPING_INDICATORS_2021_v2.csv", "qof/PREVALENCE_2021_v2.csv"],
+    "payments": ["payments/nhs_payments_gp_21-22.csv"],
+    "gpps": ["gpps/GPPS_2026_practice_weighted_excerpt.csv"],
 }
 
 

@@ -3,20 +3,32 @@
 from pathlib import Path
 
 from portal.queries.datasets import any_synthetic
-from portal.sources import period_label
+from portal.sources import SOURCES, period_label
 
-VENDOR_CSS = "vendor/nhsuk-frontend/nhsuk-frontend.min.css"
+# Built by `make assets` (scripts/build_assets.py) from npm nhsuk-frontend and chart.js.
+VENDOR = {
+    "vendor_css": "vendor/nhsuk-frontend/nhsuk-frontend.min.css",
+    "vendor_js": "vendor/nhsuk-frontend/nhsuk-frontend.min.js",
+    "chart_js": "vendor/chart.js/chart.umd.min.js",
+}
 
 
 def init_app(app) -> None:
-    vendor_css = VENDOR_CSS if (Path(app.static_folder) / VENDOR_CSS).exists() else None
+    static = Path(app.static_folder)
+    vendor = {key: path if (static / path).exists() else None for key, path in VENDOR.items()}
 
     @app.context_processor
     def page_context():
         return {
             "synthetic_data": app.config.get("DEMO_DATA") or any_synthetic(),
-            "vendor_css": vendor_css,
+            **vendor,
         }
+
+    @app.template_global()
+    def period_cadence(metric) -> str:
+        """monthly | annual: how a metric's periods are written."""
+        source = SOURCES.get(metric.dataset)
+        return source.cadence if source else "monthly"
 
     @app.template_filter("number")
     def number(value, decimals: int = 0):
@@ -27,6 +39,11 @@ def init_app(app) -> None:
     @app.template_filter("period")
     def period(value: str, cadence: str = "monthly"):
         return period_label(value, cadence)
+
+    @app.template_filter("enumerate_deciles")
+    def enumerate_deciles(cuts):
+        """The nine decile cut points as (label, value) rows."""
+        return [(f"{(i + 1) * 10}th percentile", v) for i, v in enumerate(cuts)]
 
     @app.template_filter("ordinal")
     def ordinal(value):

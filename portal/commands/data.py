@@ -19,11 +19,16 @@ def _echo_progress(message: str) -> None:
 @data_cli.command("load")
 @click.argument("dataset", type=click.Choice(sorted(LOADERS)))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def load_command(dataset: str, paths: tuple[str, ...]) -> None:
+@click.option(
+    "--period",
+    default=None,
+    help="The period the files cover when their names do not say (e.g. 2021-22, 2026, 2025-09).",
+)
+def load_command(dataset: str, paths: tuple[str, ...], period: str | None) -> None:
     """Load DATASET from PATHS (files, folders or zips); each file is one transaction."""
     started = time.perf_counter()
     try:
-        results = load_paths(dataset, list(paths), progress=_echo_progress)
+        results = load_paths(dataset, list(paths), progress=_echo_progress, period=period)
     except IngestError as exc:
         raise click.ClickException(str(exc)) from None
     for result in results:

@@ -247,8 +247,9 @@ def bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> int:
     if frame.empty:
         return 0
     columns = list(frame.columns)
-    frame = frame.astype(object).where(frame.notna(), None)
-    rows = list(frame.itertuples(index=False, name=None))
+    # column by column to Python objects (missing -> None): much faster than row by row
+    values = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in columns]
+    rows = list(zip(*values, strict=True))
     if conn.dialect.name == "postgresql":
         raw = conn.connection.driver_connection
         column_list = ", ".join(f'"{c}"' for c in columns)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -40,3 +40,32 @@ class PracticeRole(db.Model):
     user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
 
     __table_args__ = (UniqueConstraint("user_id", "practice_code"),)
+
+
+TOKEN_PURPOSES = ("verify", "reset")
+
+
+class AccountToken(db.Model):
+    """A one-time link token (email verification or password reset), stored only as a hash."""
+
+    __tablename__ = "account_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class OutboxMessage(db.Model):
+    """An email the portal would send; in development it stays here for the site admin to read."""
+
+    __tablename__ = "outbox_message"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -12,7 +12,14 @@ from portal.extensions import db
 from portal.models import GroupMetric, Icb, MetricDistribution, Pcn, PracticeMetric, Region, SubIcb
 from portal.queries.datasets import provenance
 from portal.queries.practices import PracticeDetails
-from portal.queries.types import Benchmark, Distribution, Figure, GroupValue, TrendPoint
+from portal.queries.types import (
+    Benchmark,
+    Distribution,
+    Figure,
+    GroupValue,
+    Provenance,
+    TrendPoint,
+)
 
 LEVEL_MODELS = {"pcn": Pcn, "sub_icb": SubIcb, "icb": Icb, "region": Region}
 
@@ -26,9 +33,14 @@ def latest_period(metric_id: str, practice_code: str | None = None) -> str | Non
     return db.session.execute(query).scalar()
 
 
-def make_figure(metric: Metric, value: float | None, period: str) -> Figure:
-    """The one place a stored value becomes a figure with its label, period and source."""
-    origin = provenance(metric.dataset, period)
+def make_figure(
+    metric: Metric, value: float | None, period: str, origin: Provenance | None = None
+) -> Figure:
+    """The one place a stored value becomes a figure with its label, period and source.
+
+    Callers building many figures may pass the dataset-period's provenance they looked up once.
+    """
+    origin = origin or provenance(metric.dataset, period)
     return Figure(
         metric=metric.id,
         label=metric.label,
@@ -100,6 +112,11 @@ def national_distribution(metric_id: str, period: str) -> Distribution | None:
     ).first()
     if row is None:
         return None
+    return distribution_from_row(row)
+
+
+def distribution_from_row(row) -> Distribution:
+    """A metric_distribution row as a Distribution (its deciles are stored as JSON)."""
     m = row._mapping
     return Distribution(
         n=m["n"],

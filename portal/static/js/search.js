@@ -4,6 +4,7 @@
   var list = document.getElementById("search-suggestions");
   var status = document.getElementById("search-status");
   if (!input || !list || !window.fetch) return;
+  var target = input.dataset.suggestTarget ? document.getElementById(input.dataset.suggestTarget) : null;
   var timer = null;
   var latest = 0;
   function clear() { list.innerHTML = ""; list.hidden = true; }
@@ -14,6 +15,18 @@
       li.setAttribute("role", "option");
       var a = document.createElement("a");
       a.href = "/practices/" + encodeURIComponent(r.code);
+      if (target) {
+        // On the compare page a suggestion adds the practice to the selection instead.
+        a.addEventListener("click", function (e) {
+          e.preventDefault();
+          var codes = target.value.split(/[\s,]+/).filter(Boolean);
+          if (codes.indexOf(r.code) === -1) codes.push(r.code);
+          target.value = codes.join(", ");
+          input.value = "";
+          clear();
+          status.textContent = r.name + " added";
+        });
+      }
       a.textContent = r.name + " (" + r.code + ")" + (r.town ? ", " + r.town : "") + (r.postcode ? " " + r.postcode : "");
       li.appendChild(a);
       list.appendChild(li);

@@ -1,0 +1,53 @@
+"""The audit trail shared by the MCP endpoint and the developer API (DESIGN.md §3): one row per
+request, never argument free text (a search is kept as its length), never patient-level data."""
+
+from __future__ import annotations
+
+import logging
+
+from portal.accounts import now
+from portal.extensions import db
+from portal.models import AuditEvent
+
+log = logging.getLogger(__name__)
+
+
+def write_event(
+    *,
+    surface: str,
+    method: str,
+    outcome: str,
+    status: int,
+    latency_ms: float,
+    tool: str | None = None,
+    user_id: int | None = None,
+    connection_id: int | None = None,
+    key_id: int | None = None,
+    client_id: str | None = None,
+    ods_codes: list[str] | None = None,
+    query_length: int | None = None,
+) -> None:
+    """Write one row in its own commit; a failure is logged and never changes the answer."""
+    try:
+        db.session.rollback()
+        db.session.add(
+            AuditEvent(
+                at=now(),
+                surface=surface,
+                user_id=user_id,
+                connection_id=connection_id,
+                key_id=key_id,
+                client_id=client_id[:300] if client_id else None,
+                method=method[:60],
+                tool=tool[:80] if tool else None,
+                ods_codes=",".join(ods_codes or [])[:200] or None,
+                query_length=query_length,
+                outcome=outcome,
+                status=status,
+                latency_ms=round(latency_ms, 2),
+            )
+        )
+        db.session.commit()
+    except Exception:  # the audit must never turn an answer into a 500
+        log.exception("could not write the %s audit row", surface)
+        db.session.rollback()

@@ -1,0 +1,256 @@
+"""Accounts: sign-up, email verification, sign-in/out, password reset, profile with practice
+roles, account deletion. Thin: parse the form, call portal.accounts / portal.roles, render."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal import accounts, roles
+from portal.access import NotFoundOrDenied
+from portal.accounts import AccountError
+from portal.extensions import limiter
+from portal.queries.search import SearchError, search_practices
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+log = logging.getLogger(__name__)
+
+SIGN_IN_FAILED = "The email address or password is not correct."
+TOKEN_PATH = re.compile(r"(/account/(?:verify|reset-password)/)[^\s?\"']+")
+
+
+class RedactTokens(logging.Filter):
+    """Keep link tokens out of request logs (werkzeug logs every request line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/account/" in message:
+            record.msg, record.args = TOKEN_PATH.sub(r"\1[redacted]", message), ()
+        return True
+
+
+@bp.record_once
+def _install_log_filter(_state) -> None:
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactTokens) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(RedactTokens())
+
+
+def _sign_in_limit() -> str:
+    """Attempts per client address on the sign-in, sign-up and reset forms."""
+    return current_app.config.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+
+
+def _sign_in_email_key() -> str:
+    return "sign-in:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _link(endpoint: str):
+    return lambda token: url_for(endpoint, token=token, _external=True)
+
+
+def _message(title: str, message: str, link: tuple[str, str] | None = None):
+    return render_template("accounts/message.html", title=title, message=message, link=link)
+
+
+def _next_target() -> str | None:
+    target = request.values.get("next")
+    return target if accounts.is_safe_next(target) else None
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def sign_up():
+    if request.method == "GET":
+        return render_template("accounts/sign_up.html", errors={}, email="")
+    email = request.form.get("email", "")[:300]
+    try:
+        accounts.sign_up(email, request.form.get("password", ""), _link("accounts.verify"))
+    except AccountError as exc:
+        field = "password" if "assword" in str(exc) else "email"
+        return render_template("accounts/sign_up.html", errors={field: str(exc)}, email=email), 400
+    return redirect(url_for("accounts.check_email"))
+
+
+@bp.get("/check-email")
+def check_email():
+    return _message(
+        "Check your email",
+        "If the address can be used, we have sent a link to confirm it. "
+        "The link works for 48 hours.",
+    )
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    try:
+        accounts.verify_email(token)
+    except AccountError as exc:
+        return _message("Link not valid", str(exc)), 400
+    return _message(
+        "Email address confirmed",
+        "Your email address is confirmed. You can now request a role at a practice.",
+        link=(url_for("accounts.profile"), "Go to your account"),
+    )
+
+
+@bp.post("/resend-verification")
+@limiter.limit(_sign_in_limit)
+@login_required
+def resend_verification():
+    accounts.resend_verification(current_user, _link("accounts.verify"))
+    flash("We have sent a new confirmation link to your email address.")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit("30 per hour", key_func=_sign_in_email_key, methods=["POST"])
+def sign_in():
+    target = _next_target()
+    if request.method == "GET":
+        return render_template("accounts/sign_in.html", error=None, email="", next=target)
+    email = request.form.get("email", "")[:300]
+    user = accounts.authenticate(email, request.form.get("password", ""))
+    if user is None:
+        log.info("sign-in failed")
+        return render_template(
+            "accounts/sign_in.html", error=SIGN_IN_FAILED, email=email, next=target
+        ), 401
+    login_user(user)
+    log.info("signed in: user %s", user.id)
+    return redirect(target or url_for("accounts.profile"))
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def forgot_password():
+    if request.method == "GET":
+        return render_template("accounts/forgot_password.html")
+    accounts.request_password_reset(
+        request.form.get("email", "")[:300], _link("accounts.reset_password")
+    )
+    return _message(
+        "Check your email",
+        "If an account uses that address, we have sent it a link to reset the "
+        "password. The link works for 1 hour.",
+    )
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        accounts.check_token(token, "reset")
+    except AccountError as exc:
+        return _message("Link not valid", str(exc)), 400
+    if request.method == "GET":
+        return render_template("accounts/reset_password.html", error=None)
+    try:
+        accounts.reset_password(token, request.form.get("password", ""))
+    except AccountError as exc:
+        return render_template("accounts/reset_password.html", error=str(exc)), 400
+    logout_user()
+    return _message(
+        "Password changed",
+        "Your password has been changed. Sign in with your new password.",
+        link=(url_for("accounts.sign_in"), "Sign in"),
+    )
+
+
+@bp.get("/")
+@login_required
+def profile():
+    query = request.args.get("q", "")
+    hits, search_error = [], None
+    if "q" in request.args:
+        try:
+            hits = search_practices(query, limit=20)
+        except SearchError as exc:
+            search_error = str(exc)
+    return _render_profile(query=query[:100], hits=hits, search_error=search_error)
+
+
+def _render_profile(status: int = 200, **extra):
+    managed = [
+        (code, roles.members_of(current_user, code))
+        for code in roles.managed_practices(current_user)
+    ]
+    context = {
+        "my_roles": roles.roles_of(current_user),
+        "requests": roles.requests_for(current_user),
+        "managed": [(code, members) for code, members in managed if members],
+        "query": "",
+        "hits": [],
+        "search_error": None,
+        "role_error": None,
+    }
+    context.update(extra)
+    return render_template("accounts/profile.html", **context), status
+
+
+@bp.post("/roles")
+@login_required
+def request_role():
+    try:
+        grant = roles.request_role(
+            current_user, request.form.get("practice", ""), request.form.get("role", "member")
+        )
+    except AccountError as exc:
+        return _render_profile(400, role_error=str(exc))
+    flash(f"Your request for {grant.practice_code} is waiting for approval.")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/roles/<int:role_id>/<action>")
+@login_required
+def decide_role(role_id: int, action: str):
+    if action not in ("approve", "reject", "remove"):
+        abort(404)
+    try:
+        if action == "remove":
+            grant = roles.remove(current_user, role_id)
+        else:
+            grant = roles.decide(current_user, role_id, approve=action == "approve")
+    except NotFoundOrDenied:
+        abort(404)
+    except AccountError as exc:
+        return _render_profile(400, role_error=str(exc))
+    flash(f"Role at {grant.practice_code}: {roles.STATUS_LABELS[grant.status].lower()}.")
+    back = request.form.get("back")
+    return redirect(back if accounts.is_safe_next(back) else url_for("accounts.profile"))
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+def delete():
+    if request.method == "GET":
+        return render_template("accounts/delete.html", error=None)
+    try:
+        accounts.delete_account(
+            current_user._get_current_object(), request.form.get("password", "")
+        )
+    except AccountError as exc:
+        return render_template("accounts/delete.html", error=str(exc)), 400
+    logout_user()
+    return _message(
+        "Account deleted",
+        "Your account, your email address and your practice roles have been deleted.",
+    )

@@ -1,0 +1,39 @@
+"""Docs pages: interpreting results, public vs account access, data sources and refresh cadence.
+
+(The MCP tools page, generated from the tool registry, is registered by the MCP package.)
+"""
+
+from flask import Blueprint, abort, render_template
+
+from portal.catalogue import METRICS
+from portal.queries.datasets import loaded_datasets
+from portal.sources import SOURCES
+
+bp = Blueprint("docs", __name__, url_prefix="/docs")
+
+PAGES = {
+    "interpreting-results": "Interpreting the figures",
+    "access": "Public data and account access",
+    "data-sources": "Data sources and refresh cadence",
+}
+
+
+@bp.get("/")
+def index():
+    return render_template("docs/index.html", pages=PAGES)
+
+
+@bp.get("/<page>")
+def page(page: str):
+    if page not in PAGES:
+        abort(404)
+    context = {}
+    if page == "data-sources":
+        context = {
+            "sources": SOURCES.values(),
+            "loaded": {d.dataset: d for d in loaded_datasets()},
+            "metrics_by_dataset": {
+                s: [m for m in METRICS.values() if m.dataset == s] for s in SOURCES
+            },
+        }
+    return render_template(f"docs/{page}.html", title=PAGES[page], pages=PAGES, **context)

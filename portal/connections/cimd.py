@@ -1,0 +1,120 @@
+"""Client ID Metadata Documents: fetch a client's metadata from its client_id URL, safely.
+
+SSRF rules: https only; the host must resolve only to public addresses (no loopback, private,
+link-local, multicast, reserved or unspecified), and the connection goes to the address that
+was checked (no second DNS lookup to rebind); no redirects; a size cap and a time limit.
+`allow_private=True` (tests only, via OAUTH_CIMD_ALLOW_PRIVATE) lifts the address rule and
+allows http to loopback so a local fixture server can serve documents.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+MAX_BYTES = 16 * 1024
+TIMEOUT_SECONDS = 5.0
+
+
+class MetadataDocumentError(ValueError):
+    """The client_id URL or its document cannot be used; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Target:
+    scheme: str
+    host: str
+    port: int
+    address: str
+
+
+def is_metadata_client_id(client_id: str) -> bool:
+    """An https URL with a path is a Client ID Metadata Document client id."""
+    parts = urlsplit(client_id)
+    return parts.scheme == "https" and bool(parts.netloc) and parts.path not in ("", "/")
+
+
+def _public(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def check_url(url: str, *, allow_private: bool = False) -> Target:
+    """Validate the client_id URL and resolve it to one address that may be contacted."""
+    if len(url) > 2048:
+        raise MetadataDocumentError("client_id URL is too long")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise MetadataDocumentError("client_id is not a valid URL") from exc
+    scheme = parts.scheme
+    if scheme != "https" and not (allow_private and scheme == "http"):
+        raise MetadataDocumentError("client_id URL must use https")
+    if not parts.hostname or parts.path in ("", "/") or parts.fragment:
+        raise MetadataDocumentError("client_id URL must have a host and a path and no fragment")
+    if parts.username or parts.password:
+        raise MetadataDocumentError("client_id URL must not carry credentials")
+    port = port or (443 if scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise MetadataDocumentError("client_id host does not resolve") from exc
+    addresses = [info[4][0] for info in infos]
+    if not addresses:
+        raise MetadataDocumentError("client_id host does not resolve")
+    if not allow_private and not all(_public(a) for a in addresses):
+        raise MetadataDocumentError("client_id host resolves to a non-public address")
+    return Target(scheme, parts.hostname, port, addresses[0])
+
+
+def fetch(url: str, *, allow_private: bool = False) -> dict:
+    """GET the document at `url` and return it parsed; checks it names itself as client_id."""
+    target = check_url(url, allow_private=allow_private)
+    parts = urlsplit(url)
+    address = f"[{target.address}]" if ":" in target.address else target.address
+    direct = f"{target.scheme}://{address}:{target.port}{parts.path}"
+    if parts.query:
+        direct += "?" + parts.query
+    default_port = 443 if target.scheme == "https" else 80
+    host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
+    try:
+        with (
+            httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=False) as http,
+            http.stream(
+                "GET",
+                direct,
+                headers={"Host": host_header, "Accept": "application/json"},
+                extensions={"sni_hostname": target.host},
+            ) as response,
+        ):
+            if response.status_code != 200:
+                raise MetadataDocumentError(
+                    f"client metadata document answered HTTP {response.status_code}"
+                )
+            body = b""
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_BYTES:
+                    raise MetadataDocumentError("client metadata document is too large")
+    except httpx.HTTPError as exc:
+        raise MetadataDocumentError("client metadata document could not be fetched") from exc
+    try:
+        document = json.loads(body)
+    except ValueError as exc:
+        raise MetadataDocumentError("client metadata document is not JSON") from exc
+    if not isinstance(document, dict):
+        raise MetadataDocumentError("client metadata document is not a JSON object")
+    if document.get("client_id") != url:
+        raise MetadataDocumentError("client metadata document names a different client_id")
+    method = document.get("token_endpoint_auth_method", "none")
+    if method != "none" or "client_secret" in document:
+        raise MetadataDocumentError("metadata-document clients must be public (auth method none)")
+    return document

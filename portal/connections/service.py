@@ -1,0 +1,583 @@
+"""The authorisation server's rules, free of HTTP: clients, codes, tokens and connections.
+
+Stricter than OAuth defaults, as MCP authorization needs: PKCE S256 for every client; exact
+redirect URIs (loopback redirects may change port, RFC 8252 7.3); a `resource` (RFC 8707) at
+authorize, token and refresh, bound to every token; one-time codes (a replayed code revokes
+what it issued); rotating refresh tokens (a replayed one revokes its whole family); tokens
+stored only as hashes. Errors are `OAuthError(error, description, status)` with RFC codes.
+Callers pass users and the issuer/base URL in; nothing here reads the request.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from portal.connections import cimd
+from portal.connections.tokens import (
+    SCOPE,
+    SCOPES_SUPPORTED,
+    canonical_resource,
+    hash_token,
+    new_secret,
+    now,
+    resource_matches,
+)
+from portal.extensions import db
+from portal.models.oauth import AuthorizationCode, Connection, OAuthClient, OAuthToken
+
+AUTH_METHODS = ("none", "client_secret_post", "client_secret_basic")
+GRANT_TYPES = ("authorization_code", "refresh_token")
+LOOPBACK_HOSTS = ("127.0.0.1", "[::1]", "localhost")
+PKCE_VALUE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
+CHALLENGE = re.compile(r"^[A-Za-z0-9\-_]{43}$")
+MAX_REDIRECT_URIS = 10
+METADATA_CACHE = timedelta(hours=1)
+
+
+class OAuthError(Exception):
+    def __init__(self, error: str, description: str, status: int = 400):
+        super().__init__(description)
+        self.error, self.description, self.status = error, description, status
+
+    def as_dict(self) -> dict:
+        return {"error": self.error, "error_description": self.description}
+
+
+def setting(name: str, default):
+    return current_app.config.get(name, default)
+
+
+def _loads(text: str) -> list:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+def client_redirect_uris(client: OAuthClient) -> list[str]:
+    return _loads(client.redirect_uris)
+
+
+def client_grant_types(client: OAuthClient) -> list[str]:
+    return _loads(client.grant_types)
+
+
+# --- registration (RFC 7591) and metadata documents -----------------------------------------
+
+
+def check_redirect_uri(uri, error: str = "invalid_redirect_uri") -> str:
+    """https anywhere, or http on a loopback host; absolute, no fragment."""
+    if not isinstance(uri, str) or not uri or len(uri) > 2000 or any(ord(c) < 33 for c in uri):
+        raise OAuthError(error, "redirect URIs must be absolute URLs")
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018  (raises for a bad port)
+    except ValueError as exc:
+        raise OAuthError(error, f"{uri!r} is not a valid URL") from exc
+    if parts.fragment or not parts.netloc:
+        raise OAuthError(error, f"{uri!r} must be absolute and have no fragment")
+    loopback = (parts.hostname or "") in ("127.0.0.1", "::1", "localhost")
+    if parts.scheme == "https" or (parts.scheme == "http" and loopback):
+        return uri
+    raise OAuthError(error, f"{uri!r} must use https (or http on a loopback address)")
+
+
+def _text(value, name: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+        raise OAuthError("invalid_client_metadata", f"{name} must be a string of at most {limit}")
+    return value
+
+
+def _client_fields(metadata: dict, *, default_method: str) -> dict:
+    """Validate client metadata (registration request or metadata document)."""
+    if not isinstance(metadata, dict):
+        raise OAuthError("invalid_client_metadata", "the body must be a JSON object")
+    uris = metadata.get("redirect_uris")
+    if not isinstance(uris, list) or not uris or len(uris) > MAX_REDIRECT_URIS:
+        raise OAuthError("invalid_redirect_uri", "redirect_uris must list 1 to 10 URLs")
+    uris = [check_redirect_uri(u) for u in uris]
+    method = metadata.get("token_endpoint_auth_method") or default_method
+    if method not in AUTH_METHODS:
+        raise OAuthError(
+            "invalid_client_metadata", f"token_endpoint_auth_method must be one of {AUTH_METHODS}"
+        )
+    grants = metadata.get("grant_types") or ["authorization_code"]
+    if not isinstance(grants, list) or not set(grants) <= set(GRANT_TYPES):
+        raise OAuthError("invalid_client_metadata", f"grant_types must be within {GRANT_TYPES}")
+    if "authorization_code" not in grants:
+        raise OAuthError("invalid_client_metadata", "grant_types must include authorization_code")
+    responses = metadata.get("response_types") or ["code"]
+    if responses != ["code"]:
+        raise OAuthError("invalid_client_metadata", 'response_types must be ["code"]')
+    name = _text(metadata.get("client_name"), "client_name", 200) or ""
+    client_uri = _text(metadata.get("client_uri"), "client_uri", 2000)
+    scope = _text(metadata.get("scope"), "scope", 500) or ""
+    return {
+        "redirect_uris": json.dumps(uris),
+        "token_endpoint_auth_method": method,
+        "grant_types": json.dumps(grants),
+        "client_name": name.strip()[:200],
+        "client_uri": client_uri,
+        "scope": scope,
+    }
+
+
+def register_client(metadata: dict) -> dict:
+    """RFC 7591 dynamic registration: returns the registration response body."""
+    fields = _client_fields(metadata, default_method="client_secret_basic")
+    client = OAuthClient(client_id=new_secret(), kind="registered", created_at=now(), **fields)
+    secret = None
+    if fields["token_endpoint_auth_method"] != "none":
+        secret = new_secret()
+        client.client_secret_hash = hash_token(secret)
+    client.metadata_json = json.dumps(metadata)[:20000]
+    db.session.add(client)
+    db.session.commit()
+    body = {
+        "client_id": client.client_id,
+        "client_id_issued_at": int(client.created_at.timestamp()),
+        "client_name": client.client_name,
+        "redirect_uris": client_redirect_uris(client),
+        "grant_types": client_grant_types(client),
+        "response_types": ["code"],
+        "token_endpoint_auth_method": client.token_endpoint_auth_method,
+    }
+    if client.scope:
+        body["scope"] = client.scope
+    if client.client_uri:
+        body["client_uri"] = client.client_uri
+    if secret:
+        body["client_secret"] = secret
+        body["client_secret_expires_at"] = 0
+    return body
+
+
+def find_client(client_id: str | None) -> OAuthClient | None:
+    """A registered client, or a metadata-document client (fetched and cached)."""
+    if not client_id or not isinstance(client_id, str) or len(client_id) > 2048:
+        return None
+    if any(ord(c) < 32 for c in client_id):
+        return None  # never a valid id (and PostgreSQL refuses NUL)
+    client = db.session.scalar(db.select(OAuthClient).filter_by(client_id=client_id))
+    allow_private = bool(setting("OAUTH_CIMD_ALLOW_PRIVATE", False))
+    if not (
+        cimd.is_metadata_client_id(client_id) or (allow_private and client_id.startswith("http://"))
+    ):
+        return client
+    if client is not None and client.kind == "registered":
+        return client
+    fresh = (
+        client is not None
+        and client.metadata_fetched_at
+        and (now() - client.metadata_fetched_at < METADATA_CACHE)
+    )
+    if fresh:
+        return client
+    try:
+        document = cimd.fetch(client_id, allow_private=allow_private)
+        fields = _client_fields(document, default_method="none")
+    except (cimd.MetadataDocumentError, OAuthError):
+        return None
+    if client is None:
+        client = OAuthClient(client_id=client_id, kind="metadata", created_at=now())
+        db.session.add(client)
+    for key, value in fields.items():
+        setattr(client, key, value)
+    client.metadata_json = json.dumps(document)[:20000]
+    client.metadata_fetched_at = now()
+    db.session.commit()
+    return client
+
+
+def authenticate_client(
+    client_id: str | None, secret: str | None, *, basic_used: bool
+) -> OAuthClient:
+    """Token and revocation endpoints: who is calling. invalid_client (401) otherwise."""
+    client = find_client(client_id)
+    if client is None:
+        raise OAuthError("invalid_client", "unknown client", 401)
+    if client.token_endpoint_auth_method == "none":
+        if basic_used and secret:
+            raise OAuthError("invalid_client", "this client has no secret", 401)
+        return client
+    if not secret or not client.client_secret_hash:
+        raise OAuthError("invalid_client", "client authentication is required", 401)
+    if not hmac.compare_digest(hash_token(secret), client.client_secret_hash):
+        raise OAuthError("invalid_client", "client authentication failed", 401)
+    return client
+
+
+# --- authorisation requests -------------------------------------------------------------------
+
+
+@dataclass
+class AuthorizationRequest:
+    """A validated authorisation request; `redirect_error` builds the error redirect."""
+
+    client: OAuthClient
+    redirect_uri: str
+    state: str | None
+    code_challenge: str = ""
+    resource: str = ""
+    scope: str = SCOPE
+    errors: list[OAuthError] = field(default_factory=list)
+
+    @property
+    def redirect_host(self) -> str:
+        return urlsplit(self.redirect_uri).netloc
+
+
+def _redirect_allowed(client: OAuthClient, redirect_uri: str) -> bool:
+    registered = client_redirect_uris(client)
+    if redirect_uri in registered:
+        return True
+    given = urlsplit(redirect_uri)
+    if given.scheme != "http" or given.hostname not in ("127.0.0.1", "::1", "localhost"):
+        return False
+    for uri in registered:  # RFC 8252 7.3: loopback redirects may use any port
+        reg = urlsplit(uri)
+        if (reg.scheme, reg.hostname, reg.path, reg.query) == (
+            "http",
+            given.hostname,
+            given.path,
+            given.query,
+        ):
+            return True
+    return False
+
+
+def _single(params, name: str) -> str | None:
+    values = params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]
+    values = [v for v in values if v is not None]
+    if len(values) > 1:
+        raise OAuthError("invalid_request", f"{name} must not be repeated")
+    return values[0] if values else None
+
+
+def validate_authorization(params, base_url: str) -> AuthorizationRequest:
+    """Check an authorisation request. Raises OAuthError when the client or redirect URI is
+    bad (show an error page, never redirect); other problems are returned in `.errors` with
+    the redirect target known (send the error to the client)."""
+    try:
+        client_id = _single(params, "client_id")
+        redirect_uri = _single(params, "redirect_uri")
+    except OAuthError:
+        raise
+    client = find_client(client_id)
+    if client is None:
+        raise OAuthError("invalid_client", "unknown client")
+    if not redirect_uri:
+        raise OAuthError("invalid_request", "redirect_uri is required")
+    if not _redirect_allowed(client, redirect_uri):
+        raise OAuthError("invalid_request", "redirect_uri does not match a registered one")
+    request = AuthorizationRequest(client=client, redirect_uri=redirect_uri, state=None)
+    try:
+        request.state = _single(params, "state")
+        if _single(params, "response_type") != "code":
+            raise OAuthError("unsupported_response_type", "response_type must be code")
+        challenge = _single(params, "code_challenge")
+        method = _single(params, "code_challenge_method")
+        if not challenge:
+            raise OAuthError("invalid_request", "code_challenge is required (PKCE)")
+        if method != "S256":
+            raise OAuthError("invalid_request", "code_challenge_method must be S256")
+        if not CHALLENGE.match(challenge):
+            raise OAuthError("invalid_request", "code_challenge is not a S256 challenge")
+        request.code_challenge = challenge
+        resources = params.getlist("resource") if hasattr(params, "getlist") else []
+        if len(resources) != 1:
+            raise OAuthError("invalid_target", "exactly one resource is required (RFC 8707)")
+        if not resource_matches(resources[0], base_url):
+            raise OAuthError("invalid_target", "unknown resource")
+        request.resource = canonical_resource(base_url)
+        request.scope = grant_scope(_single(params, "scope"))
+    except OAuthError as error:
+        request.errors.append(error)
+    return request
+
+
+def grant_scope(requested: str | None) -> str:
+    """The scope granted: the supported part of what was asked (RFC 6749 3.3), else mcp:read."""
+    asked = [s for s in (requested or "").split() if s in SCOPES_SUPPORTED]
+    return " ".join(dict.fromkeys(asked)) or SCOPE
+
+
+def active_connection(user_id: int, client: OAuthClient) -> Connection:
+    connection = db.session.scalar(
+        db.select(Connection).filter_by(user_id=user_id, client_pk=client.id, revoked_at=None)
+    )
+    if connection is None:
+        connection = Connection(user_id=user_id, client_pk=client.id, created_at=now())
+        db.session.add(connection)
+    return connection
+
+
+def issue_code(user_id: int, request: AuthorizationRequest) -> str:
+    connection = active_connection(user_id, request.client)
+    connection.scope = request.scope
+    db.session.flush()
+    code = new_secret()
+    db.session.add(
+        AuthorizationCode(
+            code_hash=hash_token(code),
+            connection_id=connection.id,
+            redirect_uri=request.redirect_uri,
+            code_challenge=request.code_challenge,
+            resource=request.resource,
+            scope=request.scope,
+            family=new_secret()[:32],
+            created_at=now(),
+            expires_at=now() + timedelta(seconds=setting("OAUTH_CODE_TTL", 300)),
+        )
+    )
+    db.session.commit()
+    return code
+
+
+# --- token endpoint ---------------------------------------------------------------------------
+
+
+def _store_token(kind: str, connection: Connection, family: str, scope: str, resource: str) -> str:
+    """Create a token; only its hash is kept. Returns the token itself, shown once."""
+    ttl = (
+        setting("OAUTH_ACCESS_TOKEN_TTL", 8 * 3600)
+        if kind == "access"
+        else setting("OAUTH_REFRESH_TOKEN_TTL", 30 * 86400)
+    )
+    value, moment = new_secret(), now()
+    db.session.add(
+        OAuthToken(
+            kind=kind,
+            token_hash=hash_token(value),
+            connection_id=connection.id,
+            family=family,
+            scope=scope,
+            resource=resource,
+            created_at=moment,
+            expires_at=moment + timedelta(seconds=int(ttl)),
+        )
+    )
+    return value
+
+
+def _issue_tokens(
+    connection: Connection, client: OAuthClient, family: str, scope: str, resource: str
+) -> dict:
+    body = {
+        "access_token": _store_token("access", connection, family, scope, resource),
+        "token_type": "Bearer",
+        "expires_in": int(setting("OAUTH_ACCESS_TOKEN_TTL", 8 * 3600)),
+        "scope": scope,
+    }
+    if "refresh_token" in client_grant_types(client):
+        body["refresh_token"] = _store_token("refresh", connection, family, scope, resource)
+    db.session.commit()
+    return body
+
+
+def revoke_family(family: str) -> None:
+    db.session.execute(
+        db.update(OAuthToken)
+        .where(OAuthToken.family == family, OAuthToken.revoked_at.is_(None))
+        .values(revoked_at=now())
+    )
+    db.session.commit()
+
+
+def _pkce_ok(verifier: str, challenge: str) -> bool:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    expected = base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+    return hmac.compare_digest(expected, challenge)
+
+
+def _required_resource(params, base_url: str, bound: str) -> None:
+    resources = params.getlist("resource")
+    if len(resources) != 1:
+        raise OAuthError("invalid_target", "exactly one resource is required (RFC 8707)")
+    if not resource_matches(resources[0], base_url) or canonical_resource(base_url) != bound:
+        raise OAuthError("invalid_target", "the resource does not match the grant")
+
+
+def exchange_code(client: OAuthClient, params, base_url: str) -> dict:
+    code = params.get("code")
+    if not code:
+        raise OAuthError("invalid_request", "code is required")
+    row = db.session.scalar(db.select(AuthorizationCode).filter_by(code_hash=hash_token(code)))
+    if row is None:
+        raise OAuthError("invalid_grant", "unknown or expired code")
+    connection = db.session.get(Connection, row.connection_id)
+    if connection is None or connection.client_pk != client.id:
+        raise OAuthError("invalid_grant", "the code was issued to another client")
+    claimed = db.session.execute(
+        db.update(AuthorizationCode)
+        .where(AuthorizationCode.id == row.id, AuthorizationCode.used_at.is_(None))
+        .values(used_at=now())
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        revoke_family(row.family)  # a replayed code: revoke what it issued
+        raise OAuthError("invalid_grant", "the code has already been used")
+    if row.expires_at <= now():
+        raise OAuthError("invalid_grant", "unknown or expired code")
+    if connection.revoked_at is not None:
+        raise OAuthError("invalid_grant", "the connection has been revoked")
+    if params.get("redirect_uri") != row.redirect_uri:
+        raise OAuthError("invalid_grant", "redirect_uri does not match the authorisation request")
+    verifier = params.get("code_verifier")
+    if not verifier:
+        raise OAuthError("invalid_request", "code_verifier is required (PKCE)")
+    if not PKCE_VALUE.match(verifier) or not _pkce_ok(verifier, row.code_challenge):
+        raise OAuthError("invalid_grant", "code_verifier does not match the code_challenge")
+    _required_resource(params, base_url, row.resource)
+    return _issue_tokens(connection, client, row.family, row.scope, row.resource)
+
+
+def refresh(client: OAuthClient, params, base_url: str) -> dict:
+    if "refresh_token" not in client_grant_types(client):
+        raise OAuthError("unauthorized_client", "this client did not register refresh_token")
+    value = params.get("refresh_token")
+    if not value:
+        raise OAuthError("invalid_request", "refresh_token is required")
+    token = db.session.scalar(
+        db.select(OAuthToken).filter_by(token_hash=hash_token(value), kind="refresh")
+    )
+    if token is None:
+        raise OAuthError("invalid_grant", "unknown refresh token")
+    connection = db.session.get(Connection, token.connection_id)
+    if connection is None or connection.client_pk != client.id:
+        raise OAuthError("invalid_grant", "the refresh token was issued to another client")
+    if token.revoked_at is not None or connection.revoked_at is not None:
+        raise OAuthError("invalid_grant", "the refresh token has been revoked")
+    if token.expires_at <= now():
+        raise OAuthError("invalid_grant", "the refresh token has expired")
+    if setting("OAUTH_REQUIRE_RESOURCE_ON_REFRESH", True) or params.getlist("resource"):
+        _required_resource(params, base_url, token.resource)
+    scope = token.scope
+    if params.get("scope"):
+        asked = params.get("scope").split()
+        if not set(asked) <= set(token.scope.split()):
+            raise OAuthError("invalid_scope", "a refresh cannot widen the scope")
+        scope = " ".join(dict.fromkeys(asked))
+    claimed = db.session.execute(
+        db.update(OAuthToken)
+        .where(OAuthToken.id == token.id, OAuthToken.rotated.is_(False))
+        .values(rotated=True)
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        revoke_family(token.family)  # reuse of a rotated refresh token: revoke the family
+        raise OAuthError("invalid_grant", "the refresh token has already been used")
+    return _issue_tokens(connection, client, token.family, scope, token.resource)
+
+
+def revoke_token(client: OAuthClient, value: str) -> None:
+    """RFC 7009: unknown tokens are fine; a refresh token takes its family with it."""
+    token = db.session.scalar(db.select(OAuthToken).filter_by(token_hash=hash_token(value)))
+    if token is None:
+        return
+    connection = db.session.get(Connection, token.connection_id)
+    if connection is None or connection.client_pk != client.id:
+        return
+    if token.kind == "refresh":
+        revoke_family(token.family)
+    else:
+        token.revoked_at = token.revoked_at or now()
+        db.session.commit()
+
+
+# --- the AI Connections page -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConnectionView:
+    id: int
+    client_name: str
+    client_id: str
+    user_email: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+def list_connections(user_id: int | None = None) -> list[ConnectionView]:
+    """Active connections, newest first: one user's, or everyone's (user_id None, admins)."""
+    from portal.models import User
+
+    query = (
+        db.select(Connection, OAuthClient, User.email)
+        .join(OAuthClient, Connection.client_pk == OAuthClient.id)
+        .join(User, Connection.user_id == User.id)
+        .where(Connection.revoked_at.is_(None))
+        .order_by(Connection.created_at.desc(), Connection.id.desc())
+    )
+    if user_id is not None:
+        query = query.where(Connection.user_id == user_id)
+    return [
+        ConnectionView(
+            id=c.id,
+            client_name=client.client_name or client.client_id,
+            client_id=client.client_id,
+            user_email=email,
+            created_at=c.created_at,
+            last_used_at=c.last_used_at,
+        )
+        for c, client, email in db.session.execute(query)
+    ]
+
+
+def revoke_connection(connection_id: int, user_id: int, *, admin: bool = False) -> bool:
+    """Revoke a connection and every token of it; False if not found or not the user's."""
+    connection = db.session.get(Connection, connection_id)
+    if connection is None or connection.revoked_at is not None:
+        return False
+    if connection.user_id != user_id and not admin:
+        return False
+    moment = now()
+    connection.revoked_at = moment
+    db.session.execute(
+        db.update(OAuthToken)
+        .where(OAuthToken.connection_id == connection.id, OAuthToken.revoked_at.is_(None))
+        .values(revoked_at=moment)
+    )
+    db.session.commit()
+    return True
+
+
+def cleanup(older_than: timedelta = timedelta(days=1)) -> dict:
+    """Delete registrations older than `older_than` that never completed a grant (no user
+    ever approved them, so no connection exists), and tokens and codes expired for that long.
+    Connections themselves stay: the page lists them until revoked."""
+    cutoff = now() - older_than
+    orphans = list(
+        db.session.scalars(
+            db.select(OAuthClient.id).where(
+                OAuthClient.created_at < cutoff,
+                OAuthClient.id.not_in(db.select(Connection.client_pk)),
+            )
+        )
+    )
+    if orphans:
+        db.session.execute(db.delete(OAuthClient).where(OAuthClient.id.in_(orphans)))
+    expired_tokens = db.session.execute(
+        db.delete(OAuthToken).where(OAuthToken.expires_at < cutoff)
+    ).rowcount
+    expired_codes = db.session.execute(
+        db.delete(AuthorizationCode).where(AuthorizationCode.expires_at < cutoff)
+    ).rowcount
+    db.session.commit()
+    return {
+        "clients": len(orphans),
+        "expired_tokens": expired_tokens,
+        "expired_codes": expired_codes,
+    }

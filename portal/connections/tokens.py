@@ -1,0 +1,181 @@
+"""Bearer tokens for the MCP endpoint: the one check every protected request goes through.
+
+Contract (used by portal/mcp):
+
+    verify_access_token(token: str, resource: str) -> TokenInfo | None
+
+`token` is the raw bearer value; `resource` is the URL of the resource being called (e.g.
+`https://host/mcp/` or `https://host/mcp`; a trailing slash and host case do not matter).
+On EVERY call it looks the token up by its SHA-256 hash and returns None unless the token
+is an access token, has not expired, has not been revoked, its connection has not been
+revoked (the AI Connections page), and its audience (the RFC 8707 resource it was bound to)
+is this resource. A valid call also records the connection's last use (at most once a
+minute). Needs an app context; it commits the session.
+
+HTTP helpers for resource servers:
+
+    current_resource() -> str              the canonical MCP resource URL for this request
+    bearer_challenge(error=None) -> Response
+        401 with `WWW-Authenticate: Bearer resource_metadata="…", scope="…"` (RFC 9728 / 6750)
+    authenticate(resource=None) -> TokenInfo | Response
+        reads `Authorization: Bearer …`; a TokenInfo, or the 401 response to return as is
+    @require_bearer                        decorator: 401 or sets `g.token_info`
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Response, current_app, g, jsonify, request
+
+from portal.extensions import db
+from portal.models.oauth import Connection, OAuthClient, OAuthToken
+
+SCOPE = "mcp:read"  # read-only access to what the account may see (the only scope)
+SCOPES_SUPPORTED = (SCOPE,)
+MCP_PATH = "/mcp"
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    user_id: int
+    connection_id: int
+    client_id: str
+    scopes: tuple[str, ...]
+    resource: str
+    expires_at: datetime
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_secret() -> str:
+    """A random token, code or client secret (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(value: str) -> str:
+    """What is stored: tokens are random, so a plain SHA-256 is enough (and indexable)."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def normalise_url(url: str) -> str | None:
+    """Lower-case scheme and host, no trailing slash on the path; None for anything unusable."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or parts.fragment:
+        return None
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, "")
+    )
+
+
+def canonical_resource(base_url: str) -> str:
+    """The MCP resource identifier tokens are bound to: `<base>/mcp`."""
+    return normalise_url(base_url + MCP_PATH) or base_url + MCP_PATH
+
+
+def resource_matches(given: str, base_url: str) -> bool:
+    """Is `given` this deployment's MCP resource? Accepts `<base>/mcp`, `<base>/mcp/` and,
+    for clients that name the whole origin, `<base>` itself."""
+    normal = normalise_url(given)
+    return normal is not None and normal in (
+        canonical_resource(base_url),
+        normalise_url(base_url),
+    )
+
+
+def verify_access_token(token: str, resource: str) -> TokenInfo | None:
+    """See the module docstring. Never raises for bad input."""
+    if not token or len(token) > 512 or not isinstance(token, str):
+        return None
+    row = db.session.execute(
+        db.select(OAuthToken, Connection, OAuthClient.client_id)
+        .join(Connection, OAuthToken.connection_id == Connection.id)
+        .join(OAuthClient, Connection.client_pk == OAuthClient.id)
+        .where(OAuthToken.token_hash == hash_token(token), OAuthToken.kind == "access")
+    ).first()
+    if row is None:
+        return None
+    tok, connection, client_id = row
+    moment = now()
+    if tok.revoked_at is not None or connection.revoked_at is not None:
+        return None
+    if tok.expires_at <= moment:
+        return None
+    if normalise_url(resource) != normalise_url(tok.resource):
+        return None
+    if connection.last_used_at is None or moment - connection.last_used_at > LAST_USED_GRANULARITY:
+        connection.last_used_at = moment
+        db.session.commit()
+    return TokenInfo(
+        user_id=connection.user_id,
+        connection_id=connection.id,
+        client_id=client_id,
+        scopes=tuple(tok.scope.split()),
+        resource=tok.resource,
+        expires_at=tok.expires_at,
+    )
+
+
+# --- HTTP helpers (request-aware; for resource servers such as /mcp/) -----------------------
+
+
+def base_url() -> str:
+    """The external origin: PUBLIC_BASE_URL, else derived from the request."""
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    return (configured or request.url_root).rstrip("/")
+
+
+def current_resource() -> str:
+    return canonical_resource(base_url())
+
+
+def resource_metadata_url() -> str:
+    return base_url() + "/.well-known/oauth-protected-resource" + MCP_PATH
+
+
+def bearer_challenge(error: str | None = None, description: str | None = None) -> Response:
+    params = [f'resource_metadata="{resource_metadata_url()}"', f'scope="{SCOPE}"']
+    if error:
+        params.insert(0, f'error="{error}"')
+        if description:
+            params.insert(1, f'error_description="{description}"')
+    body = {"error": error or "unauthorized", "error_description": description or "sign in"}
+    response = jsonify(body)
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = "Bearer " + ", ".join(params)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def authenticate(resource: str | None = None) -> TokenInfo | Response:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return bearer_challenge()
+    info = verify_access_token(value.strip(), resource or current_resource())
+    if info is None:
+        return bearer_challenge("invalid_token", "the access token is invalid, expired or revoked")
+    return info
+
+
+def require_bearer(view):
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        result = authenticate()
+        if isinstance(result, Response):
+            return result
+        g.token_info = result
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,349 @@
+"""HTTP for the authorisation server and the AI Connections page.
+
+`oauth` blueprint: RFC 9728 protected-resource metadata, RFC 8414 server metadata,
+/oauth/register (RFC 7591), /oauth/authorize (sign-in, consent), /oauth/token,
+/oauth/revoke (RFC 7009). `connections` blueprint: /mcp/about/ (the page), revoke, the admin
+view, and `flask connections cleanup`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import timedelta
+from urllib.parse import unquote_plus, urlencode
+
+import click
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from portal.connections import service
+from portal.connections.service import OAuthError
+from portal.connections.tokens import (
+    MCP_PATH,
+    SCOPES_SUPPORTED,
+    base_url,
+    current_resource,
+)
+from portal.extensions import csrf, limiter
+
+bp = Blueprint("oauth", __name__)
+pages = Blueprint("connections", __name__, cli_group="connections")
+
+CORS_ENDPOINTS = {
+    "oauth.protected_resource",
+    "oauth.server_metadata",
+    "oauth.register",
+    "oauth.token",
+    "oauth.revoke",
+}
+
+
+@bp.after_request
+def cors(response):
+    if request.endpoint in CORS_ENDPOINTS:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "Authorization, Content-Type, MCP-Protocol-Version"
+        )
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    return response
+
+
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def json_error(error: OAuthError, *, basic_used: bool = False):
+    response = no_store(jsonify(error.as_dict()))
+    response.status_code = error.status
+    if error.status == 401 and basic_used:
+        response.headers["WWW-Authenticate"] = 'Basic realm="oauth"'
+    return response
+
+
+# --- discovery --------------------------------------------------------------------------------
+
+
+def server_metadata_document() -> dict:
+    issuer = base_url()
+    return {
+        "issuer": issuer,
+        "authorization_endpoint": issuer + "/oauth/authorize",
+        "token_endpoint": issuer + "/oauth/token",
+        "registration_endpoint": issuer + "/oauth/register",
+        "revocation_endpoint": issuer + "/oauth/revoke",
+        "scopes_supported": list(SCOPES_SUPPORTED),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": list(service.GRANT_TYPES),
+        "token_endpoint_auth_methods_supported": list(service.AUTH_METHODS),
+        "revocation_endpoint_auth_methods_supported": list(service.AUTH_METHODS),
+        "code_challenge_methods_supported": ["S256"],
+        "client_id_metadata_document_supported": True,
+        "authorization_response_iss_parameter_supported": True,
+        "service_documentation": issuer + "/mcp/about/",
+    }
+
+
+@bp.get("/.well-known/oauth-protected-resource")
+@bp.get("/.well-known/oauth-protected-resource" + MCP_PATH)
+@bp.get("/.well-known/oauth-protected-resource" + MCP_PATH + "/")
+def protected_resource():
+    return jsonify(
+        {
+            "resource": current_resource(),
+            "authorization_servers": [base_url()],
+            "scopes_supported": list(SCOPES_SUPPORTED),
+            "bearer_methods_supported": ["header"],
+            "resource_name": "Haresign GP practice data (read-only)",
+            "resource_documentation": base_url() + "/mcp/about/",
+        }
+    )
+
+
+@bp.get("/.well-known/oauth-authorization-server")
+def server_metadata():
+    return jsonify(server_metadata_document())
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+@bp.post("/oauth/register")
+@csrf.exempt
+@limiter.limit("20/minute")
+def register():
+    metadata = request.get_json(silent=True)
+    try:
+        if not isinstance(metadata, dict):
+            raise OAuthError("invalid_client_metadata", "the body must be a JSON object")
+        body = service.register_client(metadata)
+    except OAuthError as error:
+        return json_error(error)
+    response = no_store(jsonify(body))
+    response.status_code = 201
+    return response
+
+
+# --- authorisation ----------------------------------------------------------------------------
+
+
+def redirect_with(uri: str, params: dict):
+    params = {k: v for k, v in params.items() if v is not None}
+    separator = "&" if "?" in uri else "?"
+    return redirect(uri + separator + urlencode(params), code=302)
+
+
+def bad_request_page(error: OAuthError):
+    message = f"{error.description} ({error.error}). Go back to your AI assistant and try again."
+    return (
+        render_template(
+            "error.html", title="This connection request cannot be used", message=message
+        ),
+        400,
+    )
+
+
+def sign_in_redirect():
+    try:
+        return redirect(url_for("accounts.sign_in", next=request.full_path))
+    except BuildError:
+        abort(503)
+
+
+@bp.route("/oauth/authorize", methods=["GET", "POST"])
+def authorize():
+    params = request.args if request.method == "GET" else request.form
+    try:
+        auth = service.validate_authorization(params, base_url())
+    except OAuthError as error:
+        return bad_request_page(error)
+    iss = base_url()
+    if auth.errors:
+        error = auth.errors[0]
+        return redirect_with(
+            auth.redirect_uri,
+            {
+                "error": error.error,
+                "error_description": error.description,
+                "state": auth.state,
+                "iss": iss,
+            },
+        )
+    if not current_user.is_authenticated:
+        if request.method == "POST":
+            abort(400)
+        return sign_in_redirect()
+    if request.method == "GET":
+        page = make_response(
+            render_template(
+                "connections/consent.html",
+                auth=auth,
+                client=auth.client,
+                fields={k: params.get(k) for k in CONSENT_FIELDS if params.get(k) is not None},
+            )
+        )
+        page.headers["X-Frame-Options"] = "DENY"  # no clickjacking of the consent button
+        page.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        return no_store(page)
+    if request.form.get("decision") != "approve":
+        return redirect_with(
+            auth.redirect_uri,
+            {
+                "error": "access_denied",
+                "error_description": "the user declined",
+                "state": auth.state,
+                "iss": iss,
+            },
+        )
+    code = service.issue_code(int(current_user.get_id()), auth)
+    return redirect_with(auth.redirect_uri, {"code": code, "state": auth.state, "iss": iss})
+
+
+CONSENT_FIELDS = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "resource",
+    "scope",
+)
+
+
+# --- token and revocation ---------------------------------------------------------------------
+
+
+def client_credentials() -> tuple[str | None, str | None, bool]:
+    """(client_id, secret, basic_used) from HTTP Basic (RFC 6749 2.3.1) or the form."""
+    header = request.headers.get("Authorization", "")
+    if header[:6].lower() == "basic ":
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise OAuthError("invalid_client", "malformed Basic credentials", 401) from exc
+        client_id, sep, secret = decoded.partition(":")
+        if not sep:
+            raise OAuthError("invalid_client", "malformed Basic credentials", 401)
+        client_id, secret = unquote_plus(client_id), unquote_plus(secret)
+        form_id = request.form.get("client_id")
+        if form_id and form_id != client_id:
+            raise OAuthError("invalid_request", "client_id differs from the Basic credentials")
+        if request.form.get("client_secret"):
+            raise OAuthError("invalid_request", "use one client authentication method")
+        return client_id, secret, True
+    return request.form.get("client_id"), request.form.get("client_secret"), False
+
+
+def calling_client():
+    client_id, secret, basic_used = client_credentials()
+    return service.authenticate_client(client_id, secret, basic_used=basic_used)
+
+
+@bp.post("/oauth/token")
+@csrf.exempt
+@limiter.limit("60/minute")
+def token():
+    basic_used = request.headers.get("Authorization", "")[:6].lower() == "basic "
+    try:
+        grant_type = request.form.get("grant_type")
+        if not grant_type:
+            raise OAuthError("invalid_request", "grant_type is required")
+        if grant_type not in service.GRANT_TYPES:
+            raise OAuthError(
+                "unsupported_grant_type", f"grant_type must be one of {service.GRANT_TYPES}"
+            )
+        client = calling_client()
+        if grant_type == "authorization_code":
+            body = service.exchange_code(client, request.form, base_url())
+        else:
+            body = service.refresh(client, request.form, base_url())
+    except OAuthError as error:
+        return json_error(error, basic_used=basic_used)
+    return no_store(jsonify(body))
+
+
+@bp.post("/oauth/revoke")
+@csrf.exempt
+@limiter.limit("60/minute")
+def revoke():
+    basic_used = request.headers.get("Authorization", "")[:6].lower() == "basic "
+    try:
+        client = calling_client()
+        value = request.form.get("token")
+        if not value:
+            raise OAuthError("invalid_request", "token is required")
+        service.revoke_token(client, value)
+    except OAuthError as error:
+        return json_error(error, basic_used=basic_used)
+    return no_store(jsonify({}))
+
+
+# --- the AI Connections page ------------------------------------------------------------------
+
+
+def sign_in_url() -> str | None:
+    try:
+        return url_for("accounts.sign_in", next=request.path)
+    except BuildError:
+        return None
+
+
+@pages.get("/mcp/about/")
+def about():
+    user_id = int(current_user.get_id()) if current_user.is_authenticated else None
+    return render_template(
+        "connections/about.html",
+        endpoint=base_url() + MCP_PATH + "/",
+        connections=service.list_connections(user_id) if user_id else [],
+        sign_in_url=sign_in_url(),
+    )
+
+
+@pages.post("/mcp/about/connections/<int:connection_id>/revoke")
+def revoke_connection(connection_id: int):
+    if not current_user.is_authenticated:
+        abort(404)
+    admin = bool(getattr(current_user, "is_admin", False))
+    if not service.revoke_connection(connection_id, int(current_user.get_id()), admin=admin):
+        abort(404)
+    flash("Connection revoked. The assistant can no longer read data with it.")
+    target = request.form.get("back")
+    if target == "admin" and admin:
+        return redirect(url_for("connections.admin"))
+    return redirect(url_for("connections.about"))
+
+
+@pages.get("/mcp/about/all")
+def admin():
+    if not current_user.is_authenticated or not getattr(current_user, "is_admin", False):
+        abort(404)
+    return render_template("connections/admin.html", connections=service.list_connections(None))
+
+
+@pages.cli.command("cleanup")
+@click.option(
+    "--days", default=1, show_default=True, help="Age before an unused registration goes."
+)
+def cleanup_command(days: int):
+    """Delete client registrations that never completed a grant, and long-expired tokens."""
+    result = service.cleanup(timedelta(days=days))
+    click.echo(
+        f"removed {result['clients']} unused client registrations, "
+        f"{result['expired_tokens']} expired tokens, {result['expired_codes']} expired codes"
+    )

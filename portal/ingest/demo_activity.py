@@ -1,0 +1,200 @@
+"""Demo files for the monthly activity datasets, in their real layouts.
+
+- GPAD: one practice-level crosstab per month for all England (the real publication splits a
+  month into regional files; one file keeps the demo quick). The crosstab is sparse: about
+  ten rows per practice-month (all eight attended cells over GP / other staff, face-to-face /
+  telephone and same day / 8 to 14 days, plus one DNA and one unknown-status cell) against
+  about 190 in real data, so totals and shares are plausible but breakdowns are coarse.
+- Online consultations: the practice-level long file (nine metrics) for every month, and the
+  day-and-time file for the latest month.
+- Cloud Based Telephony: the latest 12 months, built to the documented layout (no real file
+  was available), with stray spaces in column names as the publication has.
+"""
+
+from __future__ import annotations
+
+import calendar
+from pathlib import Path
+
+import numpy as np
+
+GPAD_HEADER = ["APPOINTMENT_MONTH_START_DATE", "GP_CODE", "GP_NAME", "SUPPLIER", "PCN_CODE",
+               "PCN_NAME", "SUB_ICB_LOCATION_CODE", "SUB_ICB_LOCATION_NAME", "HCP_TYPE",
+               "APPT_MODE", "NATIONAL_CATEGORY", "TIME_BETWEEN_BOOK_AND_APPT",
+               "COUNT_OF_APPOINTMENTS", "APPT_STATUS"]  # fmt: skip
+OC_METRICS = ["OC_PARTICIPATION", "OC_CAPABILITY", "OC_SYSTEM_USAGE", "OC_TOTAL_SUBMISSIONS",
+              "OC_SUBMISSION_TYPE_CLINICAL", "OC_SUBMISSION_TYPE_ADMIN",
+              "OC_SUBMISSION_TYPE_OTHER", "PATIENTS_REGISTERED",
+              "OC_RATE_PER_1000_REGISTERED_PATIENTS"]  # fmt: skip
+OC_SUPPLIERS = ["ECONSULT HEALTH LIMITED", "ACCURX LIMITED", "PATCHS HEALTH LIMITED",
+                "EMIS HEALTH SECONDARY CARE, ACCURX LIMITED", "SYSTEMC & GRAPHNET LIMITED"]  # fmt: skip
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+TIME_BANDS = ["00:00 - 05:59", "06:00 - 07:59", "08:00 - 09:59", "10:00 - 11:59",
+              "12:00 - 13:59", "14:00 - 15:59", "16:00 - 17:59", "18:00 - 23:59"]  # fmt: skip
+TIME_SHAPE = np.array([0.02, 0.05, 0.22, 0.2, 0.15, 0.16, 0.14, 0.06])
+WAIT_BANDS = ["Under 1 minute", "1 to 5 minutes", "Over 5 minutes"]
+LENGTH_BANDS = ["Under 3 minutes", "3 minutes and over"]
+CATEGORIES = ["General Consultation Routine", "General Consultation Acute", "Clinical Triage",
+              "Planned Clinics"]  # fmt: skip
+TELEPHONY_MONTHS = 12
+
+
+def _field(text: str) -> str:
+    """A CSV field, quoted when it holds a comma or quote (as the publications do)."""
+    return f'"{text.replace(chr(34), chr(34) * 2)}"' if ("," in text or '"' in text) else text
+
+
+def _write(path: Path, header: list[str], lines: list[str]) -> Path:
+    """Lines joined by hand: several times faster than a CSV writer for these simple rows."""
+    with open(path, "w", newline="") as handle:
+        handle.write(",".join(header) + "\n")
+        handle.write("\n".join(lines))
+        handle.write("\n")
+    return path
+
+
+def write_activity(folder: Path, england, rng: np.random.Generator) -> dict[str, list[Path]]:
+    """The DEMO_WRITERS entry: {dataset: [files in load order]}."""
+    practices = england.open_practices()
+    pcn_names = {code: name for code, name, _ in england.pcns}
+    sub_names = {code: name for code, _, name, _ in england.sub_icbs}
+    n = len(practices)
+    suppliers = rng.choice(["EMIS", "TPP", "EMIS/EVERGREENLIFE"], n)
+    people = {
+        # GP_CODE,GP_NAME,SUPPLIER,PCN_CODE,PCN_NAME,SUB_ICB_LOCATION_CODE,SUB_ICB_LOCATION_NAME
+        "gpad": [",".join(_field(x) for x in (p.code, p.name, s, p.pcn, pcn_names[p.pcn],
+                                                p.sub_icb, sub_names[p.sub_icb]))
+                 for p, s in zip(practices, suppliers, strict=True)],
+        # GP_CODE,GP_NAME,PCN_CODE,SUB_ICB_LOCATION_CODE
+        "oc": [",".join(_field(x) for x in (p.code, p.name, p.pcn, p.sub_icb)) for p in practices],
+        # PRACTICE_CODE,PCN_CODE,SUB_ICB_LOCATION_CODE
+        "cbt": [f"{p.code},{p.pcn},{p.sub_icb}" for p in practices],
+        "code": [p.code for p in practices],
+    }  # fmt: skip
+    traits = {
+        "per_1000": rng.normal(470, 90, n).clip(150, 900),
+        "gp": rng.beta(8, 10, n),
+        "f2f": rng.beta(12, 5, n),
+        "same_day": rng.beta(7, 11, n),
+        "dna": rng.beta(4, 90, n),
+        "unknown": rng.beta(2, 40, n),
+        "oc": rng.lognormal(np.log(45), 0.6, n),
+        "oc_on": rng.random(n) < 0.93,
+        "calls": rng.normal(300, 60, n).clip(80, 700),
+        "answer": rng.beta(18, 3, n),
+        "cbt_on": rng.random(n) < 0.88,
+    }
+    gpad, oc, telephony = [], [], []
+    for index, month in enumerate(england.months):
+        sizes = np.array([england.list_sizes.get((p.code, month), 0) for p in practices], float)
+        gpad.append(_gpad_month(folder, month, people, sizes, traits, rng))
+        oc.append(_oc_month(folder, month, people, sizes, traits, rng))
+        if index >= len(england.months) - TELEPHONY_MONTHS:
+            telephony.append(_telephony_month(folder, month, people, sizes, traits, rng))
+    latest = england.months[-1]
+    sizes = np.array([england.list_sizes.get((p.code, latest), 0) for p in practices], float)
+    oc.append(_oc_times(folder, latest, people, sizes * traits["oc"] * traits["oc_on"] / 1000, rng))
+    return {"gpad": gpad, "online-consultations": oc, "telephony": telephony}
+
+
+def _gpad_month(folder: Path, month, people, sizes, traits, rng) -> Path:
+    """About ten crosstab rows per practice (see the module note)."""
+    total = sizes * traits["per_1000"] / 1000 * rng.uniform(0.93, 1.07, len(sizes))
+    attended = total * (1 - traits["dna"] - traits["unknown"])
+    cells = []  # (status, hcp, mode, lead, counts)
+    for hcp, p_hcp in (("GP", traits["gp"]), ("Other Practice staff", 1 - traits["gp"])):
+        for mode, p_mode in (("Face-to-Face", traits["f2f"]), ("Telephone", 1 - traits["f2f"])):
+            for lead, p_lead in (("Same Day", traits["same_day"]),
+                                 ("8  to 14 Days", 1 - traits["same_day"])):  # fmt: skip
+                cells.append(("Attended", hcp, mode, lead, attended * p_hcp * p_mode * p_lead))
+    cells.append(("DNA", "GP", "Face-to-Face", "8  to 14 Days", total * traits["dna"]))
+    cells.append(("Unknown", "Other Practice staff", "Telephone", "Same Day",
+                  total * traits["unknown"]))  # fmt: skip
+    date = f"{month:%d%b%Y}".upper()
+    prefixes = people["gpad"]
+    lines = []
+    for status, hcp, mode, lead, counts in cells:
+        counts = np.round(counts).astype(int).tolist()
+        tail = f"{hcp},{mode},{rng.choice(CATEGORIES)},{lead}"
+        lines += [
+            f"{date},{prefix},{tail},{count},{status}"
+            for prefix, count in zip(prefixes, counts, strict=True)
+            if count > 0
+        ]
+    name = f"Practice_Level_Crosstab_{calendar.month_abbr[month.month]}_{month:%y}_England.csv"
+    return _write(folder / name, GPAD_HEADER, lines)
+
+
+def _oc_month(folder: Path, month, people, sizes, traits, rng) -> Path:
+    n = len(sizes)
+    listed = sizes > 0
+    on = traits["oc_on"] & listed
+    total = np.where(on, np.round(sizes * traits["oc"] / 1000 * rng.uniform(0.9, 1.1, n)), 0)
+    clinical = np.round(total * rng.beta(14, 6, n))
+    admin = np.round((total - clinical) * rng.beta(8, 3, n))
+    other = total - clinical - admin
+    rate = np.round(total / np.where(listed, sizes, 1) * 1000, 5)
+    values = [on.astype(int), on.astype(int), (total > 0).astype(int), total, clinical, admin,
+              other, sizes]  # fmt: skip
+    supplier = [_field(s) for s in rng.choice(OC_SUPPLIERS, n)]
+    date = f"{month:%Y-%m-%d}"
+    lines = []
+    for metric, value in zip(OC_METRICS, [*values, rate], strict=True):
+        shown = value.tolist() if metric.startswith("OC_RATE") else value.astype(int).tolist()
+        lines += [
+            f"{date},{prefix},{supplier[i] if on[i] else ''},{metric},{shown[i]}"
+            for i, prefix in enumerate(people["oc"])
+            if listed[i]
+        ]
+    header = ["MONTH", "GP_CODE", "GP_NAME", "PCN_CODE", "SUB_ICB_LOCATION_CODE", "SUPPLIER",
+              "METRIC", "VALUE"]  # fmt: skip
+    return _write(folder / f"OC_practice_level_{month:%Y-%m}.csv", header, lines)
+
+
+def _oc_times(folder: Path, month, people, submissions, rng) -> Path:
+    day_shape = np.array([0.24, 0.19, 0.17, 0.16, 0.15, 0.05, 0.04])
+    shares = np.outer(day_shape, TIME_SHAPE).ravel()
+    counts = np.round(
+        np.outer(submissions, shares) * rng.uniform(0.8, 1.2, (len(submissions), len(shares)))
+    ).astype(int)
+    cells = [(day, band) for day in WEEKDAYS for band in TIME_BANDS]
+    date = f"{month:%Y-%m-%d}"
+    lines = [
+        f"{date},{prefix},{day},{band},{count}"
+        for prefix, row in zip(people["oc"], counts.tolist(), strict=True)
+        for (day, band), count in zip(cells, row, strict=True)
+        if count > 0
+    ]
+    header = ["MONTH", "GP_CODE", "GP_NAME", "PCN_CODE", "SUB_ICB_LOCATION_CODE", "WEEKDAY",
+              "SUBMISSION_TIME", "VALUE"]  # fmt: skip
+    return _write(folder / f"OC_by_day_and_time_{month:%Y-%m}.csv", header, lines)
+
+
+def _telephony_month(folder: Path, month, people, sizes, traits, rng) -> Path:
+    """Inbound = ended in menu + answered + missed; callbacks made <= requested."""
+    n = len(sizes)
+    on = traits["cbt_on"] & (sizes > 0)
+    inbound = np.round(sizes * traits["calls"] / 1000 * rng.uniform(0.9, 1.1, n))
+    answered = np.round(inbound * traits["answer"])
+    menu = np.round((inbound - answered) * rng.beta(3, 5, n))
+    missed = inbound - answered - menu
+    requested = np.round(missed * rng.beta(4, 4, n))
+    made = np.round(requested * rng.beta(12, 2, n))
+    wait = np.round(answered[:, None] * rng.dirichlet([8, 5, 1], n))
+    length = np.round(answered[:, None] * rng.dirichlet([3, 5], n))
+    rows = [("CBT001", "", inbound), ("CBT002", "", menu), ("CBT004", "", missed),
+            ("CBT005", "", requested), ("CBT006", "", made)]  # fmt: skip
+    rows += [("CBT003", band, wait[:, i]) for i, band in enumerate(WAIT_BANDS)]
+    rows += [("CBT007", band, length[:, i]) for i, band in enumerate(LENGTH_BANDS)]
+    date = f"{month:%d/%m/%Y}"
+    lines = []
+    for indicator, band, values in rows:
+        shown = values.astype(int).tolist()
+        lines += [
+            f"{date},{prefix},{indicator},{band},{shown[i]}"
+            for i, prefix in enumerate(people["cbt"])
+            if on[i]
+        ]
+    header = ["Date", " PRACTICE_CODE", "PCN_CODE ", "SUB_ICB_LOCATION_CODE", "Indicator", "Band",
+              " Value "]  # fmt: skip
+    return _write(folder / f"Cloud_Based_Telephony_Practice_Level_{month:%Y-%m}.csv", header, lines)

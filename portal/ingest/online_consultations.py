@@ -1,0 +1,202 @@
+"""Submissions via Online Consultation Systems in General Practice.
+
+Two layouts, recognised by their columns:
+- the practice-level long file: `MONTH, GP_CODE, ..., SUPPLIER, METRIC, VALUE`, one row per
+  practice x month x metric, one region and one or many months per file (SUPPLIER may name
+  several suppliers inside quotes);
+- the day-and-time file: `MONTH, GP_CODE, ..., WEEKDAY, SUBMISSION_TIME, VALUE` for one month.
+A file loads in one transaction that replaces, for each month it holds, its practices' rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from portal import benchmarks
+from portal.extensions import db
+from portal.ingest.base import (
+    IngestError,
+    Progress,
+    bulk_insert,
+    check_unique,
+    parse_numbers,
+    read_csv,
+    record_load,
+    require_columns,
+    require_values,
+)
+from portal.ingest.monthly import (
+    check_period_matches_name,
+    month_periods,
+    one_period,
+    period_frame,
+    replace_practices,
+)
+from portal.models import OnlineConsultation, OnlineConsultationTime
+
+DATASET = "online-consultations"
+LONG_COLUMNS = ["MONTH", "GP_CODE", "METRIC", "VALUE"]
+TIME_COLUMNS = ["MONTH", "GP_CODE", "WEEKDAY", "SUBMISSION_TIME", "VALUE"]
+# Published METRIC -> stored column; metrics not listed here are read and ignored.
+METRICS = {
+    "OC_PARTICIPATION": "participation",
+    "OC_CAPABILITY": "capability",
+    "OC_SYSTEM_USAGE": "system_usage",
+    "OC_TOTAL_SUBMISSIONS": "submissions",
+    "OC_SUBMISSION_TYPE_CLINICAL": "clinical",
+    "OC_SUBMISSION_TYPE_ADMIN": "admin",
+    "OC_SUBMISSION_TYPE_OTHER": "other",
+    "PATIENTS_REGISTERED": "patients_registered",
+    "OC_RATE_PER_1000_REGISTERED_PATIENTS": "published_rate_per_1000",
+}
+METRIC_IDS = ["oc_submissions", "oc_clinical_share", "oc_rate_per_1000"]
+UNKNOWN_TIME = "Unknown"  # the day-and-time file leaves SUBMISSION_TIME empty when not known
+
+
+def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None = None):
+    """Load one file, recognised by its columns as the long or the day-and-time layout."""
+    path = Path(path)
+    frame = read_csv(path, [], dataset=DATASET)
+    columns = set(frame.columns)
+    if {"WEEKDAY", "SUBMISSION_TIME"} <= columns:
+        return [_load_times(frame, path, synthetic, progress)]
+    if "METRIC" in columns or "MONTH" in columns:
+        return _load_long(frame, path, synthetic, progress)
+    raise IngestError(
+        path,
+        "not an Online Consultation Systems file: expected the columns "
+        f"{', '.join(LONG_COLUMNS)} (or {', '.join(TIME_COLUMNS)})",
+        line=1,
+    )
+
+
+def _load_long(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Progress | None):
+    require_columns(frame, LONG_COLUMNS, path, "GP online consultation")
+    require_values(frame, ["MONTH", "GP_CODE", "METRIC"], path)
+    frame["MONTH"] = month_periods(frame["MONTH"], path, "MONTH")
+    check_period_matches_name(path, frame["MONTH"].unique(), "MONTH")
+    frame["GP_CODE"] = frame["GP_CODE"].str.strip()
+    frame["METRIC"] = frame["METRIC"].str.strip().str.upper()
+    check_unique(frame, ["MONTH", "GP_CODE", "METRIC"], path)
+    values = parse_numbers(frame, "VALUE", path, integer=False)
+    known = frame["METRIC"].isin(METRICS)
+    long = pd.DataFrame(
+        {
+            "period": frame["MONTH"],
+            "practice_code": frame["GP_CODE"],
+            "column": frame["METRIC"].map(METRICS),
+            "value": values,
+        }
+    )[known]
+    wide = long.pivot(index=["period", "practice_code"], columns="column", values="value")
+    wide = wide.reindex(columns=list(METRICS.values()))
+    for column in wide.columns:
+        if column != "published_rate_per_1000":
+            wide[column] = wide[column].round().astype("Int64")
+    wide = wide.reset_index()
+    if "SUPPLIER" in frame.columns:
+        suppliers = (
+            pd.DataFrame(
+                {
+                    "period": frame["MONTH"],
+                    "practice_code": frame["GP_CODE"],
+                    "supplier": frame["SUPPLIER"].str.strip().replace("", None),
+                }
+            )
+            .dropna()
+            .drop_duplicates(["period", "practice_code"])
+        )
+        wide = wide.merge(suppliers, on=["period", "practice_code"], how="left")
+    else:
+        wide["supplier"] = None
+    periods = sorted(wide["period"].unique())
+    if not periods:
+        raise IngestError(path, "the file has no data rows")
+    if progress:
+        progress(
+            f"{len(frame):,} rows -> {len(wide):,} practice-months for "
+            f"{wide['practice_code'].nunique():,} practices, {periods[0]} to {periods[-1]}"
+        )
+    table = OnlineConsultation.__table__
+    results = []
+    with db.engine.begin() as conn:
+        hierarchy = benchmarks.practice_hierarchy(conn)
+        for period in periods:
+            month = wide[wide["period"] == period]
+            replace_practices(conn, table, period, month["practice_code"])
+            bulk_insert(conn, table, month[[c.name for c in table.columns]])
+            recompute_metrics(conn, period, hierarchy)
+            results.append(
+                record_load(
+                    conn,
+                    dataset=DATASET,
+                    period=period,
+                    part="practice",
+                    path=path,
+                    rows_read=int((frame["MONTH"] == period).sum()),
+                    rows_loaded=len(month),
+                    synthetic=synthetic,
+                )
+            )
+    return results
+
+
+def recompute_metrics(conn: Connection, period: str, hierarchy: pd.DataFrame | None = None) -> None:
+    """The online-consultation metrics for the month, from all practices' stored rows."""
+    t = OnlineConsultation.__table__
+    rows = period_frame(
+        conn,
+        sa.select(t.c.practice_code, t.c.submissions, t.c.clinical, t.c.patients_registered).where(
+            t.c.period == period
+        ),
+    )
+    practices = rows[["practice_code"]]
+    frames = {
+        "oc_submissions": practices.assign(value=rows["submissions"]),
+        "oc_clinical_share": practices.assign(
+            numerator=rows["clinical"], denominator=rows["submissions"]
+        ),
+        "oc_rate_per_1000": practices.assign(
+            numerator=rows["submissions"], denominator=rows["patients_registered"]
+        ),
+    }
+    if hierarchy is None:
+        hierarchy = benchmarks.practice_hierarchy(conn)
+    for metric in METRIC_IDS:
+        benchmarks.recompute(conn, metric, period, frames[metric], hierarchy=hierarchy)
+
+
+def _load_times(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Progress | None):
+    require_columns(frame, TIME_COLUMNS, path, "GP online consultation")
+    require_values(frame, ["MONTH", "GP_CODE", "WEEKDAY"], path)
+    period = one_period(frame["MONTH"], path, "MONTH")
+    facts = pd.DataFrame(
+        {
+            "practice_code": frame["GP_CODE"].str.strip(),
+            "period": period,
+            "weekday": frame["WEEKDAY"].str.strip().str.capitalize(),
+            "time_band": frame["SUBMISSION_TIME"].str.strip().replace("", UNKNOWN_TIME),
+            "submissions": parse_numbers(frame, "VALUE", path),
+        }
+    )
+    check_unique(facts, ["practice_code", "weekday", "time_band"], path)
+    if progress:
+        progress(f"{len(facts):,} submission counts by day and time for {period}")
+    table = OnlineConsultationTime.__table__
+    with db.engine.begin() as conn:
+        replace_practices(conn, table, period, facts["practice_code"])
+        bulk_insert(conn, table, facts)
+        return record_load(
+            conn,
+            dataset=DATASET,
+            period=period,
+            part="day-time",
+            path=path,
+            rows_read=len(frame),
+            rows_loaded=len(facts),
+            synthetic=synthetic,
+        )

@@ -1,0 +1,119 @@
+"""NHS Payments to General Practice, one financial year per file.
+
+The column set drifts from year to year, so everything is keyed on (normalised) column names:
+a BOM, title case and trailing spaces do not matter. The headline columns are required; every
+other numeric column is kept as a payment line under its published heading. The year comes
+from the file name ('nhs_payments_gp_21-22.csv' = 2021-22) or --period.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from portal.ingest.annual import pick_column, practice_codes, replace_period
+from portal.ingest.base import MISSING_MARKERS, Progress, parse_numbers, read_csv
+from portal.ingest.periods import FINANCIAL, financial_year_from_name, resolve_period
+from portal.models import PaymentLine, PaymentsPractice
+
+DATASET = "payments"
+CODE = ["PRACTICE CODE", "PRACTICE_CODE"]
+REGISTERED = "NUMBER OF REGISTERED PATIENTS (LAST KNOWN FIGURE)"
+WEIGHTED = "NUMBER OF WEIGHTED PATIENTS (LAST KNOWN FIGURE)"
+TOTAL = "TOTAL NHS PAYMENTS TO GENERAL PRACTICE"
+PER_REGISTERED = "AVERAGE PAYMENTS PER REGISTERED PATIENT"
+PER_WEIGHTED = "AVERAGE PAYMENTS PER WEIGHTED PATIENT"
+NOT_LINES = {REGISTERED, WEIGHTED}
+
+
+def load(
+    path: str | Path,
+    *,
+    synthetic: bool = False,
+    progress: Progress | None = None,
+    period: str | None = None,
+):
+    """Load one year's file: headline figures per practice and every payment line."""
+    path = Path(path)
+    period = resolve_period(path, period, financial_year_from_name, FINANCIAL, "2021-22")
+    frame = read_csv(path, [REGISTERED, WEIGHTED, TOTAL], dataset=DATASET)
+    headings = _published_headings(path, frame)
+    code_column = pick_column(frame, CODE, path, DATASET)
+    codes = practice_codes(frame, code_column, path)
+
+    def number(column: str) -> pd.Series:
+        if column not in frame.columns:
+            return pd.Series(pd.NA, index=frame.index, dtype="Float64")
+        return parse_numbers(frame, column, path, integer=False)
+
+    practices = pd.DataFrame(
+        {
+            "practice_code": codes,
+            "period": period,
+            "registered_patients": number(REGISTERED),
+            "weighted_patients": number(WEIGHTED),
+            "total_payments": number(TOTAL),
+            "per_registered": number(PER_REGISTERED),
+            "per_weighted": number(PER_WEIGHTED),
+        }
+    )
+    lines = []
+    for column in frame.columns:
+        if column in NOT_LINES or column.startswith("AVERAGE PAYMENTS") or column in CODE:
+            continue
+        text = frame[column].str.strip()
+        numeric = pd.to_numeric(text.where(~text.isin(MISSING_MARKERS)), errors="coerce")
+        if numeric.notna().any():  # a money column: every value must then parse
+            amounts = parse_numbers(frame, column, path, integer=False)
+            lines.append(
+                pd.DataFrame(
+                    {
+                        "practice_code": codes,
+                        "period": period,
+                        "item": headings[column],
+                        "amount": amounts,
+                    }
+                )[amounts.notna()]  # fmt: skip
+            )
+    line_frame = pd.concat(lines, ignore_index=True) if lines else pd.DataFrame()
+    if progress:
+        progress(f"{len(practices):,} practices, {len(lines)} payment columns for {period}")
+
+    def ratio(denominator: str) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "practice_code": codes,
+                "numerator": practices["total_payments"],
+                "denominator": practices[denominator],
+            }
+        )
+
+    metrics = [
+        (
+            "payments_total",
+            pd.DataFrame({"practice_code": codes, "value": practices["total_payments"]}),
+        ),
+        ("payments_per_registered", ratio("registered_patients")),
+        ("payments_per_weighted", ratio("weighted_patients")),
+    ]
+    return [
+        replace_period(
+            path,
+            dataset=DATASET,
+            period=period,
+            facts=[(PaymentsPractice.__table__, practices), (PaymentLine.__table__, line_frame)],
+            metrics=metrics,
+            rows_read=len(frame),
+            synthetic=synthetic,
+        )
+    ]
+
+
+def _published_headings(path: Path, frame: pd.DataFrame) -> dict[str, str]:
+    """Normalised column name -> the heading as published (BOM and outer spaces removed)."""
+    raw = pd.read_csv(path, nrows=0, encoding="utf-8-sig", compression="infer").columns
+    return {
+        normal: " ".join(str(original).replace("\ufeff", "").split())
+        for normal, original in zip(frame.columns, raw, strict=True)
+    }

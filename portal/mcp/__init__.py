@@ -1,0 +1,17 @@
+"""The MCP endpoint `/mcp/` (DESIGN.md §8): transport, tool registry, tools, resources, prompts."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from portal.mcp import prompts, resources
+    from portal.mcp.registry import registry
+    from portal.mcp.tools import register_all
+    from portal.mcp.transport import bp
+
+    register_all(registry)
+    resources.register_defaults()
+    prompts.register_defaults()
+    app.register_blueprint(bp)

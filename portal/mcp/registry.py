@@ -1,0 +1,125 @@
+"""The tool registry: what `tools/list` lists and `tools/call` runs.
+
+Open for tests: fixture tools (e.g. for the official conformance suite) are added with
+`register` and removed with `unregister`. Every tool is read-only. A tool's handler gets the
+caller (`ToolContext`) and its already-checked arguments and returns a `ToolOutput`; bad
+arguments raise `ToolError` (a tool result with isError), missing or forbidden practices raise
+`portal.access.NotFoundOrDenied` (the one generic answer).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ToolError(Exception):
+    """An argument or situation the assistant can correct; becomes a tool result with isError."""
+
+
+@dataclass
+class ToolContext:
+    """Who is calling, and what the call touched (for the audit row)."""
+
+    user_id: int | None
+    connection_id: int | None = None
+    client_id: str | None = None
+    scopes: tuple[str, ...] = ()
+    ods_codes: list[str] = field(default_factory=list)
+    query_length: int | None = None
+
+    @property
+    def user(self):
+        """The connection's owner (loaded once), for the access policy."""
+        if not hasattr(self, "_user"):
+            from portal.extensions import db
+            from portal.models import User
+
+            self._user = db.session.get(User, self.user_id) if self.user_id else None
+        return self._user
+
+    def touch(self, *codes: str) -> None:
+        for code in codes:
+            if code and code not in self.ods_codes:
+                self.ods_codes.append(code)
+
+
+@dataclass(frozen=True)
+class ToolOutput:
+    """`structured` becomes structuredContent (matching the output schema); `text` the text block."""
+
+    structured: dict[str, Any]
+    text: str
+
+
+Text = str | Callable[[], str]
+Schema = dict[str, Any] | Callable[[], dict[str, Any]]
+
+
+def _resolve(value):
+    return value() if callable(value) else value
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    title: str
+    description: Text  # a callable is evaluated at tools/list (e.g. generated from the catalogue)
+    input_schema: Schema
+    handler: Callable[[ToolContext, dict[str, Any]], ToolOutput | Any]
+    output_schema: Schema | None = None
+    # A fixture tool may return raw MCP content (a CallToolResult); ours return ToolOutput.
+    raw: bool = False
+
+    def resolved_input_schema(self) -> dict[str, Any]:
+        return _resolve(self.input_schema)
+
+    def describe(self) -> dict[str, Any]:
+        """The tool as `tools/list` shows it (camelCase wire form)."""
+        tool: dict[str, Any] = {
+            "name": self.name,
+            "title": self.title,
+            "description": _resolve(self.description),
+            "inputSchema": self.resolved_input_schema(),
+            "annotations": {
+                "title": self.title,
+                "readOnlyHint": True,
+                "destructiveHint": False,
+                "idempotentHint": True,
+                "openWorldHint": False,
+            },
+        }
+        if self.output_schema is not None:
+            tool["outputSchema"] = _resolve(self.output_schema)
+        return tool
+
+
+class ToolRegistry:
+    def __init__(self) -> None:
+        self._tools: dict[str, ToolSpec] = {}
+        self._lock = threading.Lock()
+
+    def register(self, spec: ToolSpec) -> ToolSpec:
+        with self._lock:
+            if spec.name in self._tools:
+                raise ValueError(f"tool {spec.name!r} is already registered")
+            self._tools[spec.name] = spec
+        return spec
+
+    def unregister(self, name: str) -> None:
+        with self._lock:
+            self._tools.pop(name, None)
+
+    def get(self, name: str) -> ToolSpec | None:
+        return self._tools.get(name)
+
+    def names(self) -> list[str]:
+        return list(self._tools)
+
+    def all(self) -> list[ToolSpec]:
+        return list(self._tools.values())
+
+
+registry = ToolRegistry()

@@ -1,0 +1,21 @@
+"""get_appointments: Appointments in General Practice (portal.queries.appointments)."""
+
+from portal.mcp.tools.areas import monthly_tool
+from portal.queries.appointments import PracticeAppointments, practice_appointments
+
+TOOLS = [
+    monthly_tool(
+        "get_appointments",
+        "Appointments",
+        "appointments",
+        "appointments",
+        PracticeAppointments,
+        lambda code, months: practice_appointments(code, months),
+        "A practice's appointments in its latest month with the months before it: total, per "
+        "1,000 registered patients, did-not-attend (DNA) rate, share with a GP, share on the "
+        "day booked and share face to face, each with benchmarks; and the month's split by "
+        "status, staff type, mode and booking lead time.",
+        "Use this for appointment volumes and the DNA rate; get_benchmark places one metric "
+        "nationally, compare_practices sets practices side by side.",
+    )
+]

@@ -1,0 +1,138 @@
+"""get_benchmark: where a practice sits on one metric, or England's distribution of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from portal.catalogue import METRICS
+from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
+from portal.mcp.tools import common
+from portal.queries.benchmarks import practice_benchmark
+from portal.queries.national import national_view
+from portal.queries.types import Distribution, Figure, GroupValue
+
+WITHIN = ("england", "region", "icb", "sub_icb", "pcn")
+
+
+@dataclass(frozen=True)
+class BenchmarkResult:
+    metric: str
+    label: str
+    unit: str
+    polarity: str
+    definition: str
+    period: str
+    source: str
+    synthetic: bool
+    within: str
+    practice: common.PracticeRef | None
+    practice_figure: Figure | None
+    national_percentile: float | None  # 0-100 among open England practices
+    in_national_distribution: bool | None
+    national_distribution: Distribution | None  # median, quartiles, deciles, n, excluded
+    england: GroupValue | None
+    group: GroupValue | None  # the `within` organisation: ratio of sums, its median practice
+
+
+SHAPE = common.Shape(BenchmarkResult)
+
+
+def get_benchmark(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
+    metric = common.metric(arguments["metric"])
+    within = arguments.get("within") or "england"
+    practice_arg = arguments.get("practice")
+    if practice_arg is None:
+        if within != "england":
+            raise ToolError(f"within={within} needs a practice; without one only England applies")
+        view = national_view(metric.id)
+        if view is None:
+            raise ToolError(f"No figures for {metric.id} are loaded yet.")
+        result = BenchmarkResult(
+            metric.id, metric.label, metric.unit, metric.polarity, metric.definition,
+            view.period, view.figure.source, view.figure.synthetic, within,
+            None, None, None, None, view.distribution, view.england, view.england,
+        )  # fmt: skip
+    else:
+        practice = common.public_practice(ctx, practice_arg)
+        bench = practice_benchmark(practice, metric.id)
+        if bench is None:
+            raise ToolError(f"No figures for {metric.id} are loaded yet.")
+        groups = {g.level: g for g in bench.groups}
+        f = bench.figure
+        result = BenchmarkResult(
+            metric.id, metric.label, metric.unit, metric.polarity, metric.definition,
+            f.period, f.source, f.synthetic, within, common.practice_ref(practice), f,
+            bench.percentile, bench.in_distribution, bench.distribution,
+            groups.get("england"), groups.get(within),
+        )  # fmt: skip
+    return ToolOutput(SHAPE.dump(result), render(result))
+
+
+def render(r: BenchmarkResult) -> str:
+    lines = [f"{r.label} ({r.unit}), {r.period}:"]
+    d = r.national_distribution
+    if r.practice is not None:
+        extra = (
+            f"national percentile {r.national_percentile:.0f}"
+            if r.national_percentile is not None
+            else "not in the national distribution (closed, or no valid denominator)"
+        )
+        lines.append(
+            common.figure_line(f"{r.practice.name} ({r.practice.code})", r.practice_figure, extra)
+        )
+    if d is not None and d.median is not None:
+        fmt = METRICS[r.metric]
+        from portal.catalogue import format_value
+
+        lines.append(
+            f"- National median of practices: {format_value(fmt, d.median)} (quartiles "
+            f"{format_value(fmt, d.q1)} to {format_value(fmt, d.q3)}; {d.n} practices, "
+            f"{d.excluded} excluded)"
+        )
+    if r.england is not None:
+        lines.append(f"- England (ratio of sums): {r.england.display}")
+    if r.group is not None and r.within != "england":
+        lines.append(
+            f"- {r.group.name} ({r.within}): {r.group.display} over {r.group.practices} practices"
+        )
+    lines.append(common.sources_footer([r.source], r.synthetic))
+    return "\n".join(lines)
+
+
+def _description() -> str:
+    return (
+        "Where a practice sits on one metric: its latest value, its percentile rank among open "
+        "practices in England, the national median, quartiles and deciles of practice values, "
+        "England's value (ratio of sums) and, with `within`, the value for its PCN, sub-ICB, "
+        "ICB or region. Without `practice` it returns the national distribution alone (e.g. "
+        "'what is the national median DNA rate'). Use get_<area> tools for series. Metric ids: "
+        f"{common.metric_ids_description()}."
+    )
+
+
+TOOLS = [
+    ToolSpec(
+        name="get_benchmark",
+        title="Benchmark one metric",
+        description=_description,
+        input_schema=common.object_schema(
+            {
+                "metric": {
+                    "type": "string",
+                    "maxLength": 60,
+                    "description": "A metric id from list_metrics, e.g. dna_rate.",
+                },
+                "practice": {**common.PRACTICE, "description": "Optional ODS code, e.g. A81001."},
+                "within": {
+                    "type": "string",
+                    "enum": list(WITHIN),
+                    "description": "The organisation to compare with (default england).",
+                },
+            },
+            ("metric",),
+        ),
+        output_schema=SHAPE.schema,
+        handler=get_benchmark,
+    )
+]

@@ -1,0 +1,116 @@
+"""compare_practices: several practices side by side on catalogue metrics, with England."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from portal import access
+from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
+from portal.mcp.tools import common
+from portal.queries.compare import MAX_PRACTICES, default_metrics
+from portal.queries.compare import compare_practices as compare
+from portal.queries.types import Figure
+
+
+@dataclass(frozen=True)
+class ComparedRow:
+    code: str
+    name: str
+    status: str
+    figures: dict[str, Figure | None]  # metric id -> figure (None: no value that period)
+
+
+@dataclass(frozen=True)
+class Column:
+    metric: str
+    label: str
+    unit: str
+    polarity: str
+    period: str | None
+    england: Figure | None
+
+
+@dataclass(frozen=True)
+class ComparisonResult:
+    practices: list[ComparedRow]
+    metrics: list[Column]
+    sources: list[str]
+    synthetic: bool
+
+
+SHAPE = common.Shape(ComparisonResult)
+
+
+def compare_practices(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
+    asked = arguments["practices"]
+    if len(asked) > MAX_PRACTICES:
+        raise ToolError(f"Too many practices: compare at most {MAX_PRACTICES}, not {len(asked)}.")
+    codes = list(dict.fromkeys(common.practice_code(c) for c in asked))
+    for code in codes:
+        common.public_practice(ctx, code)
+    metric_ids = [common.metric(m).id for m in arguments.get("metrics") or []] or default_metrics()
+    comparison = compare(codes, list(dict.fromkeys(metric_ids)))
+    if comparison.not_found:
+        raise access.NotFoundOrDenied()
+    columns = [
+        Column(c.metric.id, c.metric.label, c.metric.unit, c.metric.polarity, c.period, c.figure)
+        for c in comparison.columns
+    ]
+    rows = [ComparedRow(p.code, p.name, p.status, p.figures) for p in comparison.practices]
+    figures = [f for p in rows for f in p.figures.values() if f is not None]
+    result = ComparisonResult(
+        practices=rows,
+        metrics=columns,
+        sources=list(dict.fromkeys(f.source for f in figures)),
+        synthetic=any(f.synthetic for f in figures),
+    )
+    lines = []
+    for col in columns:
+        england = col.england.display if col.england and col.england.value is not None else "n/a"
+        values = "; ".join(
+            f"{p.code} {p.figures[col.metric].display if p.figures[col.metric] else 'n/a'}"
+            for p in rows
+        )
+        lines.append(f"- {col.label} ({col.period or 'no data'}): {values}; England {england}")
+    lines.append(common.sources_footer(result.sources, result.synthetic))
+    return ToolOutput(SHAPE.dump(result), "\n".join(lines))
+
+
+def _description() -> str:
+    return (
+        f"Compare up to {MAX_PRACTICES} practices (ODS codes) on up to {common.MAX_METRICS} "
+        "metrics, each in the metric's latest period, beside England's value (ratio of sums). "
+        "Default metrics: one headline per dataset "
+        f"({', '.join(default_metrics())}). Use this for 'compare patients per GP across these "
+        "practices'; use get_benchmark for one practice against the national distribution. "
+        f"Metric ids: {common.metric_ids_description()}."
+    )
+
+
+TOOLS = [
+    ToolSpec(
+        name="compare_practices",
+        title="Compare practices",
+        description=_description,
+        input_schema=common.object_schema(
+            {
+                "practices": {
+                    "type": "array",
+                    "items": {"type": "string", "maxLength": 20},
+                    "minItems": 1,
+                    "description": f"ODS codes, at most {MAX_PRACTICES}.",
+                },
+                "metrics": {
+                    "type": "array",
+                    "items": {"type": "string", "maxLength": 60},
+                    "maxItems": common.MAX_METRICS,
+                    "description": "Metric ids from list_metrics (default: one per dataset).",
+                },
+            },
+            ("practices",),
+        ),
+        output_schema=SHAPE.schema,
+        handler=compare_practices,
+    )
+]

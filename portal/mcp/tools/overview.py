@@ -1,0 +1,123 @@
+"""get_practice_overview: who the practice is and its headline figures, each beside England."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from portal.catalogue import METRICS
+from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
+from portal.mcp.tools import common
+from portal.queries.compare import compare_practices
+from portal.queries.practices import PracticeDetails
+from portal.queries.types import Figure
+
+HEADLINE = (
+    "list_size",
+    "appointments_per_1000",
+    "dna_rate",
+    "same_day_share",
+    "face_to_face_share",
+    "oc_rate_per_1000",
+    "calls_answered_rate",
+    "gp_fte",
+    "patients_per_gp_fte",
+    "gpps_overall_good",
+    "qof_achievement_pct",
+    "payments_per_weighted",
+)
+
+
+@dataclass(frozen=True)
+class Headline:
+    metric: str
+    label: str
+    practice: Figure | None  # None: no value for this practice in the latest period
+    england: Figure | None
+
+
+@dataclass(frozen=True)
+class Overview:
+    practice: common.PracticeRef
+    address: str | None
+    postcode: str | None
+    telephone: str | None
+    open_date: str | None
+    close_date: str | None
+    figures: list[Headline]
+    sources: list[str]  # publication and period of every figure
+    synthetic: bool
+
+
+SHAPE = common.Shape(Overview)
+
+
+def headline_metrics() -> list[str]:
+    return [m for m in HEADLINE if m in METRICS]
+
+
+def build_overview(ctx: ToolContext, practice_arg: Any) -> tuple[ToolOutput, PracticeDetails]:
+    practice = common.public_practice(ctx, practice_arg)
+    comparison = compare_practices([practice.code], headline_metrics())
+    row = comparison.practices[0] if comparison.practices else None
+    figures = [
+        Headline(
+            col.metric.id,
+            col.metric.label,
+            row.figures.get(col.metric.id) if row else None,
+            col.figure,
+        )
+        for col in comparison.columns
+        if col.period is not None
+    ]
+    present = [h.practice for h in figures if h.practice is not None]
+    result = Overview(
+        practice=common.practice_ref(practice),
+        address=", ".join(x for x in (practice.address, practice.town) if x) or None,
+        postcode=practice.postcode,
+        telephone=practice.telephone,
+        open_date=practice.open_date.isoformat() if practice.open_date else None,
+        close_date=practice.close_date.isoformat() if practice.close_date else None,
+        figures=figures,
+        sources=list(dict.fromkeys(f.source for f in present)),
+        synthetic=any(f.synthetic for f in present),
+    )
+    p = result.practice
+    lines = [
+        f"{p.name} ({p.code}), {result.address or ''} {result.postcode or ''}".rstrip(),
+        f"Status: {p.status}. PCN: {p.pcn or 'none'}. ICB: {p.icb or 'unknown'}.",
+    ]
+    for h in figures:
+        england = (
+            f"England {h.england.display}" if h.england and h.england.value is not None else ""
+        )
+        lines.append(common.figure_line(h.label, h.practice, england))
+    lines.append(common.sources_footer(result.sources, result.synthetic))
+    return ToolOutput(SHAPE.dump(result), "\n".join(lines)), practice
+
+
+def get_practice_overview(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
+    return build_overview(ctx, arguments["practice"])[0]
+
+
+def _description() -> str:
+    listed = ", ".join(f"{m} ({METRICS[m].label}, {METRICS[m].unit})" for m in headline_metrics())
+    return (
+        "A one-call summary of a GP practice: name, address, status, PCN, ICB and region, and "
+        "its latest headline figures each beside England's value, with period, source "
+        "publication and whether the data is synthetic. Headline metrics: "
+        f"{listed}. Use this first for 'tell me about this practice'; use the area tools "
+        "(get_appointments, get_workforce...) for series and full benchmarks."
+    )
+
+
+TOOLS = [
+    ToolSpec(
+        name="get_practice_overview",
+        title="Practice overview",
+        description=_description,
+        input_schema=common.object_schema({"practice": common.PRACTICE}, ("practice",)),
+        output_schema=SHAPE.schema,
+        handler=get_practice_overview,
+    )
+]

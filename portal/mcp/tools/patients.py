@@ -1,0 +1,47 @@
+"""get_registered_patients: list size over time, its benchmarks, and the age/sex bands."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
+from portal.mcp.tools import areas, common
+from portal.queries.patients import age_pyramid
+
+
+def get_registered_patients(ctx: ToolContext, arguments: dict) -> ToolOutput:
+    result = areas.area_result(
+        ctx, arguments["practice"], "registered-patients", common.months(arguments)
+    )
+    pyramid = age_pyramid(result.practice.code)
+    text = areas.render(result)
+    if pyramid is not None:
+        result.extra["age_bands"] = {
+            "period": pyramid.period,
+            "source": pyramid.source,
+            "synthetic": pyramid.synthetic,
+            "total": pyramid.total,
+            "bands": [asdict(b) for b in pyramid.bands],
+        }
+        text += f"\nAge and sex bands: {pyramid.total:,} patients in {pyramid.source}."
+    return areas.output_with_text(result, text)
+
+
+TOOLS = [
+    ToolSpec(
+        name="get_registered_patients",
+        title="Registered patients",
+        description=areas.describe(
+            "registered-patients",
+            "A practice's registered list size (patients on the 1st of each month) with its "
+            "monthly series, benchmarks, and the latest patients by five-year age band and sex.",
+            "Use this for list size and how it is trending; use get_practice_overview for a "
+            "one-call summary of every area.",
+        ),
+        input_schema=common.object_schema(
+            {"practice": common.PRACTICE, "months": common.MONTHS}, ("practice",)
+        ),
+        output_schema=areas.SHAPE.schema,
+        handler=get_registered_patients,
+    )
+]

@@ -1,0 +1,79 @@
+"""search_practices: find practices by name, ODS code, postcode or town."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
+from portal.mcp.tools import common
+from portal.queries.datasets import loaded_datasets
+from portal.queries.search import MAX_LIMIT, MAX_QUERY_LENGTH, PracticeHit, SearchError
+from portal.queries.search import search_practices as search
+from portal.sources import source_label
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    count: int
+    practices: list[PracticeHit]  # best first; open before closed
+    period: str | None  # the ODS practice file's period
+    source: str
+    synthetic: bool
+
+
+SHAPE = common.Shape(SearchResult)
+
+
+def search_practices(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
+    query = arguments["query"]
+    ctx.query_length = len(query)
+    try:
+        hits = search(query, arguments.get("limit") or 10)
+    except SearchError as error:
+        raise ToolError(str(error)) from error
+    ods = next((d for d in loaded_datasets() if d.dataset == "ods-practices"), None)
+    result = SearchResult(
+        count=len(hits),
+        practices=hits,
+        period=ods.latest if ods else None,
+        source=source_label("ods-practices", ods.latest) if ods else "ODS GP practices",
+        synthetic=bool(ods and ods.synthetic),
+    )
+    lines = [f"{len(hits)} practice(s) found."]
+    lines += [
+        f"- {h.code} {h.name}, {h.town or ''} {h.postcode or ''} ({h.status})".replace("  ", " ")
+        for h in hits
+    ]
+    lines.append(common.sources_footer([result.source], result.synthetic))
+    return ToolOutput(SHAPE.dump(result), "\n".join(lines))
+
+
+TOOLS = [
+    ToolSpec(
+        name="search_practices",
+        title="Search practices",
+        description="Find GP practices in England by name, ODS code, postcode or town. Returns "
+        "each match's ODS code, name, town, postcode and status (open practices first), from "
+        "the ODS practice list. Use it first whenever you have a practice's name rather than "
+        "its ODS code; every other tool takes the code.",
+        input_schema=common.object_schema(
+            {
+                "query": {
+                    "type": "string",
+                    "maxLength": MAX_QUERY_LENGTH,
+                    "description": "Words from the name, an ODS code, a postcode or a town.",
+                },
+                "limit": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_LIMIT,
+                    "description": f"Most results to return (1-{MAX_LIMIT}, default 10).",
+                },
+            },
+            ("query",),
+        ),
+        output_schema=SHAPE.schema,
+        handler=search_practices,
+    )
+]

@@ -1,0 +1,227 @@
+"""The MCP endpoint `/mcp/`: Streamable HTTP, stateless, JSON responses (DESIGN.md §8).
+
+One JSON-RPC message per POST, validated and serialised with `mcp.types`. Checks, in order:
+method (GET/DELETE → 405), Origin (→ 403), bearer token with audience and revocation (→ 401),
+per-connection rate limit (→ 429), Accept (→ 406), Content-Type (→ 415), body (→ 400),
+MCP-Protocol-Version (→ 400). Every request leaves one audit row (portal/mcp/audit.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import mcp.types as types
+from flask import Blueprint, Response, current_app, request, url_for
+from pydantic import ValidationError
+
+from portal.extensions import csrf, db
+from portal.mcp import audit, methods, ratelimit
+from portal.mcp.auth import TokenInfo, check_request
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("mcp", __name__)
+csrf.exempt(bp)
+
+SUPPORTED_VERSIONS = ("2025-11-25", "2025-06-18", "2025-03-26")
+LATEST_VERSION = SUPPORTED_VERSIONS[0]
+DEFAULT_VERSION = "2025-03-26"  # a request without the header (spec: assume 2025-03-26)
+MODERN_ONLY_FIELDS = ("resultType", "ttlMs", "cacheScope")  # 2026-07-28 fields we do not speak
+
+
+def jsonrpc_error(
+    status: int, code: int, message: str, request_id=None, data: Any = None
+) -> Response:
+    error = types.ErrorData(code=code, message=message, data=data)
+    body = types.JSONRPCError(jsonrpc="2.0", id=request_id, error=error)
+    return _json(body.model_dump(by_alias=True, mode="json", exclude_none=True), status)
+
+
+def _json(payload: dict, status: int = 200) -> Response:
+    response = Response(
+        json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
+        status=status,
+        mimetype="application/json",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _origin_allowed(origin: str | None) -> bool:
+    """No Origin (a server-side client) is fine; a browser's must be ours or configured."""
+    if origin is None:
+        return True
+    allowed = {o.rstrip("/").lower() for o in current_app.config.get("MCP_ALLOWED_ORIGINS", ())}
+    public = current_app.config.get("PUBLIC_BASE_URL")
+    if public:
+        allowed.add(public.rstrip("/").lower())
+    else:
+        allowed.add(request.host_url.rstrip("/").lower())
+    parts = urlsplit(origin.strip())
+    return f"{parts.scheme}://{parts.netloc}".lower() in allowed
+
+
+def _accepts_json() -> bool:
+    header = request.headers.get("Accept")
+    if not header:
+        return False
+    return request.accept_mimetypes["application/json"] > 0
+
+
+@bp.route("/mcp", methods=["GET", "POST", "DELETE"], strict_slashes=True, endpoint="endpoint")
+@bp.route("/mcp/", methods=["GET", "POST", "DELETE"], strict_slashes=True, endpoint="endpoint")
+def endpoint():
+    if request.method != "POST":
+        return _method_not_allowed()
+    started = time.perf_counter()
+    record = audit.Record(method="(none)")
+    response = _handle_post(record)
+    record.finish(response.status_code, started)
+    return response
+
+
+def _method_not_allowed() -> Response:
+    """Stateless: no GET stream, no session to DELETE. A browser gets a page pointing to the
+    AI Connections page; a client gets JSON."""
+    about = _about_url()
+    if request.method == "GET" and request.accept_mimetypes.accept_html:
+        html = (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            "<title>MCP endpoint</title></head><body><main><h1>This is an MCP endpoint</h1>"
+            "<p>It answers AI assistants (MCP clients) with POST requests; it is not a web "
+            f"page. To connect an assistant, see <a href='{about}'>AI Connections</a>.</p>"
+            "</main></body></html>"
+        )
+        response = Response(html, status=405, mimetype="text/html")
+    else:
+        response = jsonrpc_error(
+            405, types.INVALID_REQUEST, f"Method not allowed: POST JSON-RPC messages. See {about}"
+        )
+    response.headers["Allow"] = "POST"
+    response.headers["Link"] = f'<{about}>; rel="help"'
+    return response
+
+
+def _about_url() -> str:
+    try:
+        return url_for("connections.about")
+    except Exception:  # the AI Connections page is registered by portal.connections
+        return "/mcp/about/"
+
+
+def _handle_post(record: audit.Record) -> Response:
+    if not _origin_allowed(request.headers.get("Origin")):
+        record.outcome = "invalid"
+        return jsonrpc_error(403, types.INVALID_REQUEST, "Forbidden: Origin not allowed")
+
+    token = check_request()
+    if not isinstance(token, TokenInfo):
+        record.outcome = "unauthorised"
+        return token
+    record.user_id, record.connection_id, record.client_id = (
+        token.user_id,
+        token.connection_id,
+        token.client_id,
+    )
+
+    retry_after = ratelimit.hit(token.connection_id)
+    if retry_after is not None:
+        record.outcome = "rate_limited"
+        response = jsonrpc_error(429, types.INVALID_REQUEST, "Too many requests")
+        response.headers["Retry-After"] = str(retry_after)
+        return response
+
+    if not _accepts_json():
+        record.outcome = "invalid"
+        return jsonrpc_error(406, types.INVALID_REQUEST, "Not Acceptable: accept application/json")
+    if request.mimetype != "application/json":
+        record.outcome = "invalid"
+        return jsonrpc_error(
+            415, types.INVALID_REQUEST, "Unsupported Media Type: send application/json"
+        )
+
+    try:
+        payload = json.loads(request.get_data(cache=False) or b"")
+    except (ValueError, UnicodeDecodeError):
+        record.outcome = "invalid"
+        return jsonrpc_error(400, types.PARSE_ERROR, "Parse error: the body is not JSON")
+    if isinstance(payload, list):
+        record.outcome = "invalid"
+        return jsonrpc_error(
+            400, types.INVALID_REQUEST, "Batches are not supported: send one JSON-RPC message"
+        )
+    try:
+        message = types.jsonrpc_message_adapter.validate_python(payload)
+    except ValidationError:
+        record.outcome = "invalid"
+        request_id = payload.get("id") if isinstance(payload, dict) else None
+        if not isinstance(request_id, str | int) or isinstance(request_id, bool):
+            request_id = None
+        return jsonrpc_error(400, types.INVALID_REQUEST, "Invalid JSON-RPC message", request_id)
+
+    if not isinstance(message, types.JSONRPCRequest):
+        # Notifications (e.g. notifications/initialized) and responses: accepted, no body.
+        record.method = getattr(message, "method", None) or "(response)"
+        record.outcome = "ok"
+        return Response(status=202)
+
+    record.method = message.method
+    handler = methods.HANDLERS.get(message.method)
+    if handler is None:  # includes server/discover, so newer clients fall back to initialize
+        record.outcome = "invalid"
+        return jsonrpc_error(
+            200, types.METHOD_NOT_FOUND, f"Method not found: {message.method}", message.id
+        )
+
+    version = request.headers.get("MCP-Protocol-Version")
+    if message.method == "initialize":
+        version = None
+    elif version is None:
+        version = DEFAULT_VERSION
+    elif version not in SUPPORTED_VERSIONS:
+        record.outcome = "invalid"
+        return jsonrpc_error(
+            400,
+            types.UNSUPPORTED_PROTOCOL_VERSION,
+            f"Unsupported MCP-Protocol-Version: {version[:40]}",
+            message.id,
+            {"supported": list(SUPPORTED_VERSIONS), "requested": version[:40]},
+        )
+
+    params = {"method": message.method}
+    if message.params is not None:
+        params["params"] = message.params
+    try:
+        typed = types.client_request_adapter.validate_python(params)
+    except ValidationError as error:
+        record.outcome = "invalid"
+        return jsonrpc_error(200, types.INVALID_PARAMS, _params_message(error), message.id)
+
+    call = methods.Call(token=token, request=typed, version=version, record=record)
+    try:
+        result = handler(call)
+    except methods.RpcError as error:
+        db.session.rollback()
+        record.outcome = error.outcome
+        return jsonrpc_error(200, error.code, error.message, message.id, error.data)
+    except Exception:
+        db.session.rollback()
+        log.exception("MCP %s failed", message.method)
+        record.outcome = "error"
+        return jsonrpc_error(200, types.INTERNAL_ERROR, "Internal error", message.id)
+    body = result.model_dump(by_alias=True, mode="json", exclude_none=True)
+    for name in MODERN_ONLY_FIELDS:
+        body.pop(name, None)
+    if record.outcome is None:
+        record.outcome = "ok"
+    return _json({"jsonrpc": "2.0", "id": message.id, "result": body})
+
+
+def _params_message(error: ValidationError) -> str:
+    first = error.errors()[0] if error.errors() else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("params",))
+    return f"Invalid params: {where or 'params'}: {first.get('msg', 'invalid')}"[:300]

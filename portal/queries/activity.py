@@ -1,0 +1,87 @@
+"""Pieces shared by the monthly activity areas (appointments, online consultations, telephony):
+a practice's benchmarks for a set of metrics, its metric values month by month, and shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import PracticeMetric
+from portal.queries.benchmarks import practice_benchmark
+from portal.queries.practices import PracticeDetails
+from portal.queries.types import Benchmark
+
+MAX_MONTHS = 60
+
+
+@dataclass(frozen=True)
+class Share:
+    """One part of a whole: a label, its count and its percentage of the whole."""
+
+    label: str
+    count: float | None
+    percent: float | None
+
+
+def shares(parts: list[tuple[str, float | None]]) -> list[Share]:
+    """Counts as shares of their sum (missing counts stay missing and add nothing)."""
+    whole = sum(c for _, c in parts if c is not None)
+    return [
+        Share(label, count, (count / whole * 100) if whole and count is not None else None)
+        for label, count in parts
+    ]
+
+
+def clamp_months(months: int | None, default: int = 12) -> int:
+    """A trend length between 1 and MAX_MONTHS."""
+    try:
+        months = int(months) if months is not None else default
+    except (TypeError, ValueError):
+        months = default
+    return max(1, min(MAX_MONTHS, months))
+
+
+def recent_periods(
+    table: sa.Table, practice_code: str, months: int, up_to: str | None
+) -> list[str]:
+    """The practice's latest `months` periods in a fact table (up to `up_to`), oldest first."""
+    query = sa.select(table.c.period).where(table.c.practice_code == practice_code).distinct()
+    if up_to:
+        query = query.where(table.c.period <= up_to)
+    rows = db.session.execute(query.order_by(table.c.period.desc()).limit(months)).scalars()
+    return sorted(rows)
+
+
+def benchmarks_for(
+    practice: PracticeDetails, metric_ids: list[str], period: str
+) -> list[Benchmark]:
+    """The practice's benchmark (figure with period and source, percentile, distribution,
+    PCN/sub-ICB/ICB/region/England values) for each metric in the period."""
+    result = []
+    for metric_id in metric_ids:
+        benchmark = practice_benchmark(practice, metric_id, period)
+        if benchmark is not None:
+            result.append(benchmark)
+    return result
+
+
+def metric_values(
+    practice_code: str, metric_ids: list[str], periods: list[str]
+) -> dict[str, dict[str, float | None]]:
+    """period -> metric -> the practice's stored value, in one query."""
+    if not periods:
+        return {}
+    t = PracticeMetric.__table__
+    rows = db.session.execute(
+        sa.select(t.c.period, t.c.metric, t.c.value).where(
+            t.c.practice_code == practice_code,
+            t.c.metric.in_(metric_ids),
+            t.c.period.in_(periods),
+        )
+    ).all()
+    values: dict[str, dict[str, float | None]] = {p: dict.fromkeys(metric_ids) for p in periods}
+    for period, metric, value in rows:
+        values[period][metric] = value
+    return values

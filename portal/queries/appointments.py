@@ -1,0 +1,141 @@
+"""A practice's appointments (GPAD): headline metrics with benchmarks, breakdowns and trends.
+
+Used by the practice appointments page, the MCP tool get_appointments and the API.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import AppointmentCount
+from portal.models.appointments import LEAD_TIMES
+from portal.queries.activity import (
+    Share,
+    benchmarks_for,
+    clamp_months,
+    metric_values,
+    recent_periods,
+    shares,
+)
+from portal.queries.datasets import provenance
+from portal.queries.practices import get_practice
+from portal.queries.types import Benchmark
+
+DATASET = "gpad"
+METRIC_IDS = ["appointments_total", "dna_rate", "gp_appointment_share", "same_day_share",
+              "face_to_face_share", "appointments_per_1000"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AppointmentsBreakdown:
+    """One month's appointments split four ways; each list's counts sum to the month's total."""
+
+    by_status: list[Share]  # Attended, DNA, Unknown
+    by_hcp_type: list[Share]  # GP, Other Practice staff, Unknown
+    by_mode: list[Share]  # Face-to-Face, Telephone, Video Conference/Online, Home Visit, Unknown
+    by_lead_time: list[Share]  # Same Day ... More than 28 Days, Unknown / Data Issue
+
+
+@dataclass(frozen=True)
+class AppointmentsMonth:
+    period: str
+    total: int | None
+    values: dict[str, float | None]  # metric id -> the practice's value that month
+    breakdown: AppointmentsBreakdown
+
+
+@dataclass(frozen=True)
+class PracticeAppointments:
+    """Everything about a practice's appointments for one month, plus the months before it.
+
+    `metrics` holds one Benchmark per METRIC_IDS: the figure (value, period, source, synthetic),
+    national percentile rank and distribution, and PCN, sub-ICB, ICB, region and England values.
+    """
+
+    practice_code: str
+    practice_name: str
+    period: str
+    source: str
+    synthetic: bool
+    metrics: list[Benchmark]
+    breakdown: AppointmentsBreakdown
+    trend: list[AppointmentsMonth]  # oldest first, ending at `period`
+
+
+def practice_appointments(
+    code: str | None, months: int | None = 12, period: str | None = None
+) -> PracticeAppointments | None:
+    """The practice's appointments for `period` (default: its latest month) and the `months`
+    months up to it; None when the practice is unknown or has no appointments data."""
+    practice = get_practice(code)
+    if practice is None:
+        return None
+    t = AppointmentCount.__table__
+    periods = recent_periods(t, practice.code, clamp_months(months), period)
+    if not periods or (period and periods[-1] != period):
+        return None
+    by_period = _breakdowns(practice.code, periods)
+    values = metric_values(practice.code, METRIC_IDS, periods)
+    trend = [AppointmentsMonth(p, by_period[p][0], values[p], by_period[p][1]) for p in periods]
+    latest = periods[-1]
+    origin = provenance(DATASET, latest)
+    return PracticeAppointments(
+        practice_code=practice.code,
+        practice_name=practice.name,
+        period=latest,
+        source=origin.source,
+        synthetic=origin.synthetic,
+        metrics=benchmarks_for(practice, METRIC_IDS, latest),
+        breakdown=by_period[latest][1],
+        trend=trend,
+    )
+
+
+def _breakdowns(
+    code: str, periods: list[str]
+) -> dict[str, tuple[int | None, AppointmentsBreakdown]]:
+    """period -> (total, breakdown) from the practice's fact rows, in one query."""
+    t = AppointmentCount.__table__
+    lead_columns = [t.c[c] for c in LEAD_TIMES.values()]
+    rows = db.session.execute(
+        sa.select(t.c.period, t.c.status, t.c.hcp_type, t.c.mode, *lead_columns).where(
+            t.c.practice_code == code, t.c.period.in_(periods)
+        )
+    ).all()
+    sums: dict[str, dict[str, dict[str, float]]] = defaultdict(
+        lambda: {k: defaultdict(float) for k in ("status", "hcp", "mode", "lead")}
+    )
+    for period, status, hcp, mode, *leads in rows:
+        row_total = sum(v for v in leads if v is not None)
+        month = sums[period]
+        month["status"][status] += row_total
+        month["hcp"][hcp] += row_total
+        month["mode"][mode] += row_total
+        for label, count in zip(LEAD_TIMES, leads, strict=True):
+            month["lead"][label] += count or 0
+    seen = {row[0] for row in rows}
+    result = {}
+    for period in periods:
+        month = sums[period]
+        total = sum(month["status"].values())
+        breakdown = AppointmentsBreakdown(
+            by_status=_ordered(month["status"], ["Attended", "DNA", "Unknown"]),
+            by_hcp_type=_ordered(month["hcp"], ["GP", "Other Practice staff", "Unknown"]),
+            by_mode=_ordered(
+                month["mode"],
+                ["Face-to-Face", "Telephone", "Video Conference/Online", "Home Visit", "Unknown"],
+            ),
+            by_lead_time=_ordered(month["lead"], list(LEAD_TIMES)),
+        )
+        result[period] = (int(total) if period in seen else None, breakdown)
+    return result
+
+
+def _ordered(counts: dict[str, float], order: list[str]) -> list[Share]:
+    """Shares in the publication's order (labels it does not list come after, by name)."""
+    labels = [*order, *sorted(set(counts) - set(order))]
+    return shares([(label, int(counts.get(label, 0))) for label in labels])

@@ -1,0 +1,359 @@
+"""The practice dashboards' areas: which catalogue metrics each shows, and one area's figures for
+one practice (latest value, percentile, groups, national distribution, trend beside England).
+
+Everything for an area is read in a handful of batched lookups of the precomputed tables, and is
+built with the same types and `make_figure` as `benchmarks.practice_benchmark`, so the dashboards
+show the figures the tools and the API show.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from portal.benchmarks import ENGLAND, LEVELS
+from portal.catalogue import METRICS, Metric, format_value
+from portal.extensions import db
+from portal.models import DatasetLoad, GroupMetric, MetricDistribution, PracticeMetric
+from portal.queries.benchmarks import distribution_from_row, make_figure
+from portal.queries.practices import PracticeDetails
+from portal.queries.types import Benchmark, Distribution, Figure, GroupValue, TrendPoint
+from portal.sources import SOURCES, source_label
+
+
+@dataclass(frozen=True)
+class Area:
+    slug: str
+    title: str
+    datasets: tuple[str, ...]
+    summary: str
+
+    @property
+    def metrics(self) -> list[Metric]:
+        """The catalogue's metrics from this area's datasets, in catalogue order."""
+        return [m for m in METRICS.values() if m.dataset in self.datasets]
+
+
+AREAS: dict[str, Area] = {
+    a.slug: a
+    for a in (
+        Area(
+            "registered-patients",
+            "Registered patients and demographics",
+            ("patients-registered",),
+            "Patients registered at the practice each month, by age and sex.",
+        ),
+        Area(
+            "appointments",
+            "Appointments",
+            ("gpad",),
+            "Appointments in general practice: volume, who they were with, how and how soon.",
+        ),
+        Area(
+            "online-consultations",
+            "Online consultations",
+            ("online-consultations",),
+            "Online consultation submissions, clinical and administrative.",
+        ),
+        Area(
+            "telephony",
+            "Telephony",
+            ("telephony",),
+            "Calls to the practice's cloud-based telephone system: answered, missed, callbacks.",
+        ),
+        Area(
+            "workforce",
+            "Workforce",
+            ("workforce",),
+            "Full-time equivalent GPs, nurses, direct patient care and admin staff.",
+        ),
+        Area(
+            "patient-experience",
+            "Patient experience",
+            ("gpps",),
+            "The GP Patient Survey: patients' overall experience of the practice.",
+        ),
+        Area(
+            "prevalence",
+            "Disease prevalence",
+            ("qof-prevalence",),
+            "Patients on each QOF disease register as a share of the relevant list.",
+        ),
+        Area(
+            "qof",
+            "QOF achievement",
+            ("qof-achievement",),
+            "Quality and Outcomes Framework points achieved out of those available.",
+        ),
+        Area(
+            "funding",
+            "Funding",
+            ("payments",),
+            "NHS payments to the practice, in total and per registered and weighted patient.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    """The publication behind a series and the periods it covers."""
+
+    publication: str
+    first: str
+    last: str
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class MetricPanel:
+    metric: Metric
+    benchmark: Benchmark
+    trend: list[TrendPoint]
+    england_trend: list[TrendPoint]
+    trend_source: SourceSpan | None
+
+    @property
+    def england_label(self) -> str:
+        return england_label(self.metric)
+
+
+@dataclass(frozen=True)
+class AreaDashboard:
+    area: Area
+    practice: PracticeDetails
+    panels: list[MetricPanel] = field(default_factory=list)
+
+
+def get_area(slug: str) -> Area | None:
+    return AREAS.get(slug)
+
+
+def area_dashboard(practice: PracticeDetails, area: Area, months: int = 24) -> AreaDashboard:
+    """Every metric of the area for this practice; metrics with no value for it are left out."""
+    metrics = {m.id: m for m in area.metrics}
+    if not metrics:
+        return AreaDashboard(area, practice)
+    pm = PracticeMetric.__table__
+    rows = db.session.execute(
+        sa.select(pm.c.metric, pm.c.period, pm.c.value, pm.c.percentile, pm.c.in_distribution)
+        .where(pm.c.practice_code == practice.code, pm.c.metric.in_(list(metrics)))
+        .order_by(pm.c.metric, pm.c.period)
+    ).all()
+    series: dict[str, list] = defaultdict(list)
+    for row in rows:
+        series[row.metric].append(row)
+    series = {metric_id: points[-months:] for metric_id, points in series.items()}
+    if not series:
+        return AreaDashboard(area, practice)
+    latest = {metric_id: points[-1].period for metric_id, points in series.items()}
+    codes = {o.level: o.code for o in practice.organisations()} | {"england": ENGLAND}
+    names = {o.level: o.name for o in practice.organisations()} | {"england": "England"}
+    groups = _group_rows(
+        {metric_id: [p.period for p in points] for metric_id, points in series.items()}, codes
+    )
+    spans: dict[tuple[str, tuple[str, ...]], SourceSpan | None] = {}
+    distributions = _distributions(latest)
+    panels = []
+    for metric_id, metric in metrics.items():
+        points = series.get(metric_id)
+        if not points:
+            continue
+        last = points[-1]
+        period = last.period
+        by_level = {r.level: r for r in groups[metric_id].get(period, [])}
+        benchmark = Benchmark(
+            figure=make_figure(metric, last.value, period),
+            percentile=last.percentile,
+            in_distribution=bool(last.in_distribution),
+            distribution=distributions.get(metric_id),
+            groups=[
+                GroupValue(
+                    level=level,
+                    code=by_level[level].code,
+                    name=names[level],
+                    value=by_level[level].value,
+                    display=format_value(metric, by_level[level].value),
+                    practices=by_level[level].practices,
+                    mean_per_practice=by_level[level].mean_per_practice,
+                    median=by_level[level].median,
+                )
+                for level in LEVELS
+                if level in by_level
+            ],
+        )
+        trend = [TrendPoint(p.period, p.value) for p in points]
+        england = {
+            per: next((england_point(metric, r) for r in level_rows if r.level == "england"), None)
+            for per, level_rows in groups[metric_id].items()
+        }
+        panels.append(
+            MetricPanel(
+                metric=metric,
+                benchmark=benchmark,
+                trend=trend,
+                england_trend=[TrendPoint(p.period, england.get(p.period)) for p in points],
+                trend_source=_cached_span(spans, metric.dataset, [p.period for p in points]),
+            )
+        )
+    return AreaDashboard(area, practice, panels)
+
+
+def england_label(metric: Metric) -> str:
+    """What the England line beside a practice's trend is: a total is no practice's peer."""
+    return "England, median practice" if metric.aggregation == "sum" else "England"
+
+
+def england_point(metric: Metric, row) -> float | None:
+    return row.median if metric.aggregation == "sum" else row.value
+
+
+def _cached_span(cache: dict, dataset: str, periods: list[str]) -> SourceSpan | None:
+    key = (dataset, tuple(periods))
+    if key not in cache:
+        cache[key] = source_span(dataset, periods)
+    return cache[key]
+
+
+def _group_rows(periods: dict[str, list[str]], codes: dict[str, str]):
+    """metric -> period -> the group rows for this practice's PCN, sub-ICB, ICB, region, England.
+
+    One query per level with every column of the primary key (metric, period, level, code)
+    given, so each is a handful of index seeks rather than a scan of every group."""
+    g = GroupMetric.__table__
+    metric_ids = list(periods)
+    all_periods = sorted({p for ps in periods.values() for p in ps})
+    rows = []
+    for level, code in codes.items():
+        rows += db.session.execute(
+            sa.select(g).where(
+                g.c.metric.in_(metric_ids),
+                g.c.period.in_(all_periods),
+                g.c.level == level,
+                g.c.code == code,
+            )
+        ).all()
+    out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        out[row.metric][row.period].append(row)
+    return out
+
+
+def _distributions(latest: dict[str, str]) -> dict[str, Distribution]:
+    d = MetricDistribution.__table__
+    rows = db.session.execute(
+        sa.select(d).where(
+            sa.or_(*(sa.and_(d.c.metric == m, d.c.period == p) for m, p in latest.items()))
+        )
+    ).all()
+    return {r.metric: distribution_from_row(r) for r in rows}
+
+
+def source_span(dataset: str, periods: list[str]) -> SourceSpan | None:
+    """The publication and the first and last period of a series, synthetic if any load was."""
+    if not periods:
+        return None
+    t = DatasetLoad.__table__
+    synthetic = db.session.execute(
+        sa.select(sa.func.max(sa.case((t.c.synthetic, 1), else_=0))).where(
+            t.c.dataset == dataset, t.c.period.in_(periods)
+        )
+    ).scalar()
+    return SourceSpan(SOURCES[dataset].publication, periods[0], periods[-1], bool(synthetic))
+
+
+def trend_rows(dashboard: AreaDashboard) -> list[dict]:
+    """The area's series as one long table (for CSV): each row with its period and source."""
+    out = []
+    for panel in dashboard.panels:
+        span = panel.trend_source
+        for point, england in zip(panel.trend, panel.england_trend, strict=True):
+            out.append(
+                {
+                    "practice_code": dashboard.practice.code,
+                    "metric": panel.metric.id,
+                    "label": panel.metric.label,
+                    "unit": panel.metric.unit,
+                    "period": point.period,
+                    "value": point.value,
+                    "england": england.value,
+                    "england_is": england_label(panel.metric),
+                    "source": source_label(panel.metric.dataset, point.period),
+                    "synthetic": span.synthetic if span else False,
+                }
+            )
+    return out
+
+
+def benchmark_rows(dashboard: AreaDashboard) -> list[dict]:
+    """The latest figure of each metric beside its groups, as one long table (for CSV)."""
+    out = []
+    for panel in dashboard.panels:
+        b = panel.benchmark
+        base = {
+            "metric": panel.metric.id,
+            "label": panel.metric.label,
+            "unit": panel.metric.unit,
+            "period": b.figure.period,
+            "source": b.figure.source,
+            "synthetic": b.figure.synthetic,
+        }
+        out.append(
+            base
+            | {
+                "level": "practice",
+                "code": dashboard.practice.code,
+                "name": dashboard.practice.name,
+                "value": b.figure.value,
+                "practices": 1,
+                "percentile": b.percentile,
+            }
+        )
+        for g in b.groups:
+            out.append(
+                base
+                | {
+                    "level": g.level,
+                    "code": g.code,
+                    "name": g.name,
+                    "value": g.value,
+                    "practices": g.practices,
+                    "percentile": None,
+                }
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class AreaHeadline:
+    area: Area
+    figure: Figure
+    percentile: float | None
+
+
+def practice_headlines(practice_code: str) -> list[AreaHeadline]:
+    """For the overview: each area's first metric, the practice's latest value and percentile."""
+    key = {area.metrics[0].id: area for area in AREAS.values() if area.metrics}
+    pm = PracticeMetric.__table__
+    latest = {}
+    for row in db.session.execute(
+        sa.select(pm.c.metric, pm.c.period, pm.c.value, pm.c.percentile, pm.c.in_distribution)
+        .where(pm.c.practice_code == practice_code, pm.c.metric.in_(list(key)))
+        .order_by(pm.c.metric, pm.c.period)
+    ).all():
+        latest[row.metric] = row
+    out = []
+    for metric_id, area in key.items():
+        row = latest.get(metric_id)
+        if row is None:
+            continue
+        out.append(
+            AreaHeadline(
+                area,
+                make_figure(METRICS[metric_id], row.value, row.period),
+                row.percentile if row.in_distribution else None,
+            )
+        )
+    return out

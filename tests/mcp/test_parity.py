@@ -1,0 +1,150 @@
+"""Parity: for several practices and every tool, the figures a tool returns over HTTP equal the
+query layer's (computed in-process here) and the figures the pages show."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from pydantic import TypeAdapter
+
+from portal import access
+from portal.catalogue import METRICS, format_value
+from portal.extensions import db
+from portal.models import Practice, User
+from portal.queries.appointments import PracticeAppointments, practice_appointments
+from portal.queries.areas import AREAS, area_dashboard
+from portal.queries.benchmarks import practice_benchmark
+from portal.queries.compare import compare_practices, default_metrics
+from portal.queries.funding import Funding, funding
+from portal.queries.online_consultations import (
+    PracticeOnlineConsultations,
+    practice_online_consultations,
+)
+from portal.queries.patient_experience import PatientExperience, patient_experience
+from portal.queries.patients import age_pyramid
+from portal.queries.practices import get_practice
+from portal.queries.prevalence import DiseasePrevalence, disease_prevalence
+from portal.queries.private_data import get_private_data
+from portal.queries.qof import QofAchievementResult, qof_achievement
+from portal.queries.search import search_practices
+from portal.queries.telephony import PracticeTelephony, practice_telephony
+from portal.queries.types import Figure
+from portal.queries.workforce import Workforce, workforce
+
+
+def dump(kind, value):
+    return TypeAdapter(kind).dump_python(value, mode="json")
+
+
+@pytest.fixture(scope="module")
+def practices(live):
+    """Four open practices, the first with alice's active role."""
+    with live.app.app_context():
+        codes = db.session.scalars(
+            db.select(Practice.code).where(Practice.status == "active").order_by(Practice.code)
+        ).all()
+    return [codes[0], codes[1], codes[len(codes) // 2], codes[-1]]
+
+
+def test_area_tools_equal_their_query_modules(live, practices):
+    checks = [
+        ("get_workforce", "workforce", Workforce, lambda p: workforce(p)),
+        ("get_patient_experience", "survey", PatientExperience, lambda p: patient_experience(p)),
+        ("get_qof_achievement", "achievement", QofAchievementResult, lambda p: qof_achievement(p)),
+        ("get_funding", "funding", Funding, lambda p: funding(p)),
+        ("get_disease_prevalence", "prevalence", DiseasePrevalence, disease_prevalence),
+        ("get_appointments", "appointments", PracticeAppointments,
+         lambda p: practice_appointments(p.code, 12)),
+        ("get_online_consultations", "online_consultations", PracticeOnlineConsultations,
+         lambda p: practice_online_consultations(p.code, 12)),
+        ("get_telephony", "telephony", PracticeTelephony, lambda p: practice_telephony(p.code, 12)),
+    ]  # fmt: skip
+    compared = 0
+    for code in practices:
+        for tool, key, kind, query in checks:
+            structured = live.call(tool, {"practice": code})["structuredContent"]
+            with live.app.app_context():
+                expected = query(get_practice(code))
+                assert structured[key] == (None if expected is None else dump(kind, expected))
+            compared += expected is not None
+    assert compared >= len(practices) * len(checks) - 2  # the demo has data for (nearly) all
+
+
+def test_registered_patients_equal_the_dashboard_and_pyramid(live, practices):
+    for code in practices:
+        structured = live.call("get_registered_patients", {"practice": code, "months": 6})[
+            "structuredContent"
+        ]
+        with live.app.app_context():
+            practice = get_practice(code)
+            panel = area_dashboard(practice, AREAS["registered-patients"], months=6).panels[0]
+            pyramid = age_pyramid(code)
+        metric = structured["metrics"][0]
+        assert metric["latest"] == dump(Figure, panel.benchmark.figure)
+        assert metric["national_percentile"] == panel.benchmark.percentile
+        assert [p["value"] for p in metric["trend"]] == [p.value for p in panel.trend]
+        assert structured["extra"]["age_bands"]["total"] == pyramid.total
+
+
+def test_overview_compare_and_benchmark_equal_the_query_layer(live, practices):
+    for code in practices:
+        overview = live.call("get_practice_overview", {"practice": code})["structuredContent"]
+        bench = live.call("get_benchmark", {"metric": "list_size", "practice": code})
+        with live.app.app_context():
+            headline = [f["metric"] for f in overview["figures"]]
+            comparison = compare_practices([code], headline)
+            expected = practice_benchmark(get_practice(code), "list_size")
+        row = comparison.practices[0]
+        for figure in overview["figures"]:
+            want = row.figures[figure["metric"]]
+            assert figure["practice"] == (dump(Figure, want) if want else None)
+        assert bench["structuredContent"]["practice_figure"] == dump(Figure, expected.figure)
+        assert bench["structuredContent"]["national_percentile"] == expected.percentile
+
+    compared = live.call("compare_practices", {"practices": practices})["structuredContent"]
+    with live.app.app_context():
+        expected = compare_practices(practices, default_metrics())
+    for got, want in zip(compared["practices"], expected.practices, strict=True):
+        assert got["figures"] == dump(dict[str, Figure | None], want.figures)
+
+
+def test_pages_show_the_same_figures(live, practices):
+    for code in practices[:2]:
+        structured = live.call("get_appointments", {"practice": code})["structuredContent"]
+        page = httpx.get(f"{live.base}/practices/{code}/appointments").text
+        for benchmark in structured["appointments"]["metrics"]:
+            assert benchmark["figure"]["display"] in page
+        overview = live.call("get_practice_overview", {"practice": code})["structuredContent"]
+        list_size = next(f for f in overview["figures"] if f["metric"] == "list_size")
+        assert list_size["practice"]["display"] in httpx.get(f"{live.base}/practices/{code}").text
+
+
+def test_search_catalogue_and_private_tools_equal_the_query_layer(live, practices):
+    search = live.call("search_practices", {"query": "health centre", "limit": 7})
+    with live.app.app_context():
+        hits = search_practices("health centre", 7)
+        alice = db.session.scalar(db.select(User).filter_by(email="alice@example.org"))
+        mine = access.my_practices(alice)
+        private = get_private_data(alice, practices[0])
+    assert [h["code"] for h in search["structuredContent"]["practices"]] == [h.code for h in hits]
+    metrics = live.call("list_metrics")["structuredContent"]["metrics"]
+    assert [(m["id"], m["definition"]) for m in metrics] == [
+        (m.id, m.definition) for m in METRICS.values()
+    ]
+    assert live.call("list_my_practices")["structuredContent"]["practices"] == [
+        {"code": p.code, "name": p.name, "role": p.role} for p in mine
+    ]
+    got = live.call("get_private_data", {"practice": practices[0]})["structuredContent"]
+    assert got["practice_code"] == private.practice_code
+    assert len(got["months"]) == len(private.months)
+
+
+def test_benchmark_without_a_practice_is_the_national_view(live):
+    from portal.queries.national import national_view
+
+    result = live.call("get_benchmark", {"metric": "dna_rate"})["structuredContent"]
+    with live.app.app_context():
+        view = national_view("dna_rate")
+    assert result["period"] == view.period
+    assert result["national_distribution"]["median"] == view.distribution.median
+    assert result["england"]["display"] == format_value(METRICS["dna_rate"], view.england.value)

@@ -1,0 +1,51 @@
+"""Site administration pages: only for site admins; data status and the outbox."""
+
+from __future__ import annotations
+
+from portal.accounts import now
+from portal.extensions import db
+from portal.models import DatasetLoad
+from tests.accounts_support import make_user, outbox_link, post, sign_in
+
+
+def test_admin_pages_are_404_for_everyone_else(app, client):
+    make_user(app, "plain@example.org")
+    pages = ["/admin/", "/admin/roles", "/admin/data", "/admin/outbox"]
+    missing = client.get("/admin/nothing-here").get_data()
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.get_data() == missing
+    sign_in(client, "plain@example.org")
+    for path in pages:
+        assert client.get(path).status_code == 404
+
+
+def test_outbox_shows_messages_and_data_status_lists_loads(app, client):
+    make_user(app, "site@example.org", admin=True)
+    post(client, "/account/sign-up", {"email": "fresh@example.org", "password": "a long password"})
+    with app.app_context():
+        db.session.add(
+            DatasetLoad(
+                dataset="patients-registered", period="2025-12", part="all",
+                source_file="gp-reg-pat-prac-all_2025-12.csv", checksum="0" * 64,
+                rows_read=10, rows_loaded=10, synthetic=False, status="loaded", loaded_at=now(),
+            )
+        )  # fmt: skip
+        db.session.commit()
+    sign_in(client, "site@example.org")
+    outbox = client.get("/admin/outbox").get_data(as_text=True)
+    assert "Confirm your email address for Haresign" in outbox
+    assert "To fresh@example.org" in outbox
+    assert "http://localhost/account/verify/" in outbox
+    data = client.get("/admin/data").get_data(as_text=True)
+    assert 'data-dataset="patients-registered"' in data and "2025-12" in data
+
+
+def test_unverified_user_can_ask_for_a_new_link(app, client):
+    make_user(app, "slow@example.org", verified=False)
+    sign_in(client, "slow@example.org")
+    assert "Send a new confirmation link" in client.get("/account/").get_data(as_text=True)
+    assert post(client, "/account/resend-verification").status_code == 302
+    assert client.get(outbox_link(app, "slow@example.org", "verify")).status_code == 200
+    assert "Send a new confirmation link" not in client.get("/account/").get_data(as_text=True)
