@@ -34,6 +34,7 @@ lint: env
 
 bench: env
 	$(PY) scripts/bench_ingest.py
+	$(PY) scripts/bench_mcp.py
 
 clean:
 	rm -rf .venv .tools instance node_modules portal/static/vendor

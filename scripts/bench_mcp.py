@@ -10,6 +10,7 @@ instance/bench-mcp/ and reused by later runs.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import signal
@@ -70,11 +71,11 @@ def sample_practices(app, n: int = 200) -> list[str]:
 
 
 def in_process_median(app, codes: list[str], rounds: int) -> float:
-    """The same query-layer calls the tool makes (access check + headline comparison)."""
+    """The same query-layer calls the tool makes (access check + headline figures)."""
     from portal import access
     from portal.mcp.tools.overview import headline_metrics
     from portal.models import User
-    from portal.queries.compare import compare_practices
+    from portal.queries.overview import headline_figures
 
     times = []
     with app.app_context():
@@ -84,7 +85,7 @@ def in_process_median(app, codes: list[str], rounds: int) -> float:
             code = codes[i % len(codes)]
             started = time.perf_counter()
             practice = access.public_practice(user, code, surface="mcp")
-            compare_practices([practice.code], metrics)
+            headline_figures(practice.code, metrics)
             times.append(time.perf_counter() - started)
             db.session.remove()
     return statistics.median(times)
@@ -96,6 +97,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def main() -> None:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--port", type=int, default=5849)

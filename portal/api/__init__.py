@@ -16,7 +16,7 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import HTTPException
 
-from portal.access import NotFoundOrDenied
+from portal.access import NotFoundOrDenied, can_read_public
 from portal.api.audit import record_api_request
 from portal.api.resources import ROUTES
 from portal.api.routing import (
@@ -80,14 +80,14 @@ def serve(route: Route | None, path_args: dict, answer) -> object:
     key = None
     try:
         key = verify_key(_bearer())
-        if key is None:
+        user = db.session.get(User, key.user_id) if key else None
+        if not can_read_public(user, "api"):  # the one access policy: a key with an owner
             raise ApiError(
                 401,
                 "Give a valid API key: Authorization: Bearer <key>. Keys are made on /api/keys.",
                 headers={"WWW-Authenticate": 'Bearer realm="api"'},
             )
         _check_rate(key.id)
-        user = db.session.get(User, key.user_id)
         response = answer(user)
     except NotFoundOrDenied:
         response = error_response(not_found())

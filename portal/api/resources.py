@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from portal.access import public_practice
-from portal.api.routing import ApiError, Param, Route, parse_choice, parse_int
+from portal.api.routing import ApiError, Param, Route, not_found, parse_choice, parse_int
 from portal.catalogue import METRICS, Metric
 from portal.queries.areas import AREAS, Area, MetricPanel, area_dashboard
 from portal.queries.benchmarks import practice_benchmark
@@ -210,7 +210,7 @@ def organisation_detail(user, level: str, code: str) -> OrganisationDetail | Non
 
 def organisation_figures(user, level: str, code: str, offset: int, limit: int, **filters):
     if not organisation_exists(level, code):
-        raise ApiError(404, "Not found or access denied.")
+        raise not_found()
     metric = filters.get("metric")
     return group_figures(
         level,

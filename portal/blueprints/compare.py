@@ -53,5 +53,5 @@ def compare_csv():
         return {"error": str(exc)}, 400
     rows = comparison_rows(compare_practices(codes, metric_ids)) if codes else []
     columns = ["practice_code", "practice_name", "metric", "label", "unit", "period", "value",
-               "england", "source", "synthetic"]  # fmt: skip
+               "england", "england_is", "source", "synthetic"]  # fmt: skip
     return csv_response(rows, "compare.csv", columns)

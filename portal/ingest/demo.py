@@ -19,6 +19,7 @@ import openpyxl
 from portal.config import INSTANCE_DIR
 from portal.ingest import load_paths
 from portal.ingest.base import Progress
+from portal.ingest.demo_activity import write_activity
 from portal.ingest.demo_annual import write_annual
 from portal.queries.patients import AGE_BANDS
 
@@ -264,7 +265,7 @@ def write_files(folder: Path, practices: int, months: int, seed: int) -> dict[st
 
 # Each further dataset adds a writer here: (folder, england, rng) -> {dataset: [files in load
 # order]}. Writers run after the registered-patient files, and load in this order.
-DEMO_WRITERS: list = [write_annual]
+DEMO_WRITERS: list = [write_annual, write_activity]
 
 
 def load_demo(

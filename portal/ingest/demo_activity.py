@@ -1,13 +1,15 @@
 """Demo files for the monthly activity datasets, in their real layouts.
 
+Sized so that the whole `flask data demo` stays quick: the latest 12 months of appointments
+and online consultations and the latest 6 months of telephony (see GPAD_MONTHS below).
 - GPAD: one practice-level crosstab per month for all England (the real publication splits a
   month into regional files; one file keeps the demo quick). The crosstab is sparse: about
   ten rows per practice-month (all eight attended cells over GP / other staff, face-to-face /
   telephone and same day / 8 to 14 days, plus one DNA and one unknown-status cell) against
   about 190 in real data, so totals and shares are plausible but breakdowns are coarse.
-- Online consultations: the practice-level long file (nine metrics) for every month, and the
+- Online consultations: the practice-level long file (nine metrics) per month, and the
   day-and-time file for the latest month.
-- Cloud Based Telephony: the latest 12 months, built to the documented layout (no real file
+- Cloud Based Telephony: built to the documented layout (no real file
   was available), with stray spaces in column names as the publication has.
 """
 
@@ -36,7 +38,12 @@ WAIT_BANDS = ["Under 1 minute", "1 to 5 minutes", "Over 5 minutes"]
 LENGTH_BANDS = ["Under 3 minutes", "3 minutes and over"]
 CATEGORIES = ["General Consultation Routine", "General Consultation Acute", "Clinical Triage",
               "Planned Clinics"]  # fmt: skip
-TELEPHONY_MONTHS = 12
+# Months written, counted back from the latest. Every month loaded costs a recompute of each
+# metric's practice values, group values and distribution (about 0.1 s of CPU per metric),
+# so the demo keeps these three datasets to about 30 s of CPU in all.
+GPAD_MONTHS = 12
+OC_MONTHS = 12
+TELEPHONY_MONTHS = 6
 
 
 def _field(text: str) -> str:
@@ -87,9 +94,12 @@ def write_activity(folder: Path, england, rng: np.random.Generator) -> dict[str,
     gpad, oc, telephony = [], [], []
     for index, month in enumerate(england.months):
         sizes = np.array([england.list_sizes.get((p.code, month), 0) for p in practices], float)
-        gpad.append(_gpad_month(folder, month, people, sizes, traits, rng))
-        oc.append(_oc_month(folder, month, people, sizes, traits, rng))
-        if index >= len(england.months) - TELEPHONY_MONTHS:
+        before_latest = len(england.months) - 1 - index
+        if before_latest < GPAD_MONTHS:
+            gpad.append(_gpad_month(folder, month, people, sizes, traits, rng))
+        if before_latest < OC_MONTHS:
+            oc.append(_oc_month(folder, month, people, sizes, traits, rng))
+        if before_latest < TELEPHONY_MONTHS:
             telephony.append(_telephony_month(folder, month, people, sizes, traits, rng))
     latest = england.months[-1]
     sizes = np.array([england.list_sizes.get((p.code, latest), 0) for p in practices], float)

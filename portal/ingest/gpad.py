@@ -252,8 +252,16 @@ def row_total(t: sa.Table) -> sa.ColumnElement:
     return sum((sa.func.coalesce(t.c[c], 0) for c in LEAD_TIMES.values()), sa.literal(0))
 
 
-def recompute_metrics(conn: Connection, period: str) -> None:
-    """Every appointments metric for the month, from all practices' stored counts."""
+def after_list_sizes(conn: Connection, period: str) -> None:
+    """Patients Registered calls this when a month's list sizes load: appointments per 1,000
+    patients for that month (if its appointments are loaded) must follow the new lists."""
+    t = AppointmentCount.__table__
+    if conn.execute(sa.select(t.c.period).where(t.c.period == period).limit(1)).first():
+        recompute_metrics(conn, period, ["appointments_per_1000"])
+
+
+def recompute_metrics(conn: Connection, period: str, metric_ids: list[str] = METRIC_IDS) -> None:
+    """The appointments metrics (default: all) for the month, from all practices' counts."""
     t = AppointmentCount.__table__
     appointments = row_total(t)
 
@@ -289,5 +297,5 @@ def recompute_metrics(conn: Connection, period: str) -> None:
                            ("same_day_share", "same_day"), ("face_to_face_share", "face_to_face")]:  # fmt: skip
         frames[metric] = practices.assign(numerator=sums[column], denominator=total)
     hierarchy = benchmarks.practice_hierarchy(conn)
-    for metric in METRIC_IDS:
+    for metric in metric_ids:
         benchmarks.recompute(conn, metric, period, frames[metric], hierarchy=hierarchy)

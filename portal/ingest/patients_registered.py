@@ -8,6 +8,7 @@ import pandas as pd
 
 from portal import benchmarks
 from portal.extensions import db
+from portal.ingest import gpad
 from portal.ingest.base import (
     IngestError,
     Progress,
@@ -80,6 +81,7 @@ def _load_all(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Progre
         conn.execute(table.delete().where(table.c.period == period))
         bulk_insert(conn, table, facts)
         benchmarks.recompute(conn, "list_size", period, facts.rename(columns={"patients": "value"}))
+        gpad.after_list_sizes(conn, period)  # appointments per 1,000 use this month's lists
         return record_load(
             conn,
             dataset=DATASET,

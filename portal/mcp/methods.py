@@ -7,6 +7,7 @@ negotiated protocol version and the audit record) and returns an `mcp.types` res
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,10 +15,13 @@ from typing import Any
 import mcp.types as types
 
 from portal.access import NOT_FOUND_OR_DENIED, NotFoundOrDenied
+from portal.extensions import db
 from portal.mcp import audit, prompts, resources
 from portal.mcp.auth import TokenInfo
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, registry
 from portal.mcp.validation import check_arguments
+
+log = logging.getLogger(__name__)
 
 SERVER_NAME = "haresign"
 SERVER_VERSION = "0.1.0"
@@ -102,6 +106,11 @@ def tools_call(call: Call) -> types.CallToolResult:
     except ToolError as error:
         call.record.outcome = "tool_error"
         return _tool_error(str(error))
+    except Exception:  # a bug of ours: still a tool result, never a stack trace
+        db.session.rollback()
+        log.exception("tool %s failed", spec.name)
+        call.record.outcome = "error"
+        return _tool_error("Something went wrong on our side. Try again later.")
     finally:
         call.record.ods_codes = ctx.ods_codes
         call.record.query_length = ctx.query_length

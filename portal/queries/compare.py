@@ -11,6 +11,7 @@ from portal.benchmarks import ENGLAND
 from portal.catalogue import METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import Practice, PracticeMetric
+from portal.queries.areas import england_label, england_point
 from portal.queries.benchmarks import group_values, latest_period, make_figure
 from portal.queries.practices import normalise_code
 from portal.queries.types import Figure, GroupValue
@@ -38,6 +39,15 @@ class MetricColumn:
     england: GroupValue | None
     figure: Figure | None  # England's value with the period and source (None: no data)
 
+    @property
+    def reference(self) -> float | None:
+        """England's ratio, or for a total the median practice's: what a practice is set beside."""
+        return england_point(self.metric, self.england) if self.england else None
+
+    @property
+    def reference_display(self) -> str:
+        return format_value(self.metric, self.reference)
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -51,7 +61,7 @@ class Comparison:
         for practice in self.practices:
             figure = practice.figures[column.metric.id]
             rows.append((practice.name, figure.value if figure else None))
-        rows.append(("England", column.england.value if column.england else None))
+        rows.append((england_label(column.metric), column.reference))
         return rows
 
 
@@ -151,7 +161,8 @@ def comparison_rows(comparison: Comparison) -> list[dict]:
                     "unit": col.metric.unit,
                     "period": col.period,
                     "value": figure.value if figure else None,
-                    "england": col.england.value if col.england else None,
+                    "england": col.reference,
+                    "england_is": england_label(col.metric),
                     "source": figure.source if figure else None,
                     "synthetic": figure.synthetic if figure else None,
                 }

@@ -50,6 +50,27 @@ def provenance(dataset: str, period: str) -> Provenance:
     return Provenance(dataset, period, source_label(dataset, period), bool(synthetic))
 
 
+def provenance_map(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Provenance]:
+    """`provenance` for many (dataset, period) pairs in one query."""
+    if not pairs:
+        return {}
+    t = DatasetLoad.__table__
+    synthetic = dict(
+        ((dataset, period), bool(flag))
+        for dataset, period, flag in db.session.execute(
+            sa.select(t.c.dataset, t.c.period, sa.func.max(sa.case((t.c.synthetic, 1), else_=0)))
+            .where(sa.tuple_(t.c.dataset, t.c.period).in_(list(pairs)))
+            .group_by(t.c.dataset, t.c.period)
+        ).all()
+    )
+    return {
+        (dataset, period): Provenance(
+            dataset, period, source_label(dataset, period), synthetic.get((dataset, period), False)
+        )
+        for dataset, period in pairs
+    }
+
+
 def any_synthetic() -> bool:
     """True when any loaded data is synthetic, so every page can say so."""
     t = DatasetLoad.__table__

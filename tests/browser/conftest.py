@@ -61,8 +61,10 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """Per module, not per session: Playwright's sync API runs an asyncio loop in this thread
+    while it is open, which the asyncio-based tests after tests/browser must not find."""
     if not CHROMIUM.exists():
         _missing(f"Debian Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     if not AXE.exists() or not VENDOR_CSS.exists():

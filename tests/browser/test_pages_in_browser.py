@@ -69,7 +69,7 @@ def test_practice_page_numbers_equal_the_query_layer(browser_page, real_app):
         practice = get_practice(CODE)
         figure = practice_figure(CODE, "list_size")
         bench = practice_benchmark(practice, "list_size")
-    headline = page.page.locator('[data-metric="list_size"]').first.inner_text()
+    headline = page.page.locator('.headline-figure__value[data-metric="list_size"]').inner_text()
     assert headline == figure.display
     assert figure.source in page.page.locator("main").inner_text()
     for group in bench.groups:

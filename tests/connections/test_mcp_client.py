@@ -4,6 +4,7 @@ connection on the AI Connections page makes the very next request 401."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import anyio
@@ -33,6 +34,25 @@ class MemoryStorage:
 
     async def set_client_info(self, client_info):
         self.client_info = client_info
+
+
+def run_in_fresh_thread(coroutine_function):
+    """anyio.run in its own thread: the browser tests' session-wide Playwright keeps an event
+    loop running in the main thread, where a second one cannot start."""
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = anyio.run(coroutine_function)
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def test_official_client_provider(live, browser):
@@ -78,7 +98,7 @@ def test_official_client_provider(live, browser):
             assert storage.tokens.refresh_token != before.refresh_token
             return storage.tokens
 
-    tokens = anyio.run(scenario)
+    tokens = run_in_fresh_thread(scenario)
     assert "mcp Python SDK test" in browser.pages[-1]
 
     page = browser.http.get(live.url + "/mcp/about/")

@@ -273,15 +273,20 @@ def test_bad_date_and_truncated_row(app, lines, tmp_path):
     assert str(error.value).startswith("truncated.csv, line 21")
 
 
-def test_suppressed_count_is_missing_not_zero(app, tmp_path):
+def small_crosstab(path, tails: list[str]) -> None:
+    """A crosstab of practice A81001 in October 2025: one row per 'lead time,count,status'."""
     header = (
         "APPOINTMENT_MONTH_START_DATE,GP_CODE,GP_NAME,SUPPLIER,PCN_CODE,PCN_NAME,"
         "SUB_ICB_LOCATION_CODE,SUB_ICB_LOCATION_NAME,HCP_TYPE,APPT_MODE,NATIONAL_CATEGORY,"
         "TIME_BETWEEN_BOOK_AND_APPT,COUNT_OF_APPOINTMENTS,APPT_STATUS\n"
     )
     start = "01OCT2025,A81001,THE SURGERY,EMIS,U1,PCN,16C,SUB,GP,Face-to-Face,Planned Clinics,"
+    path.write_text(header + "".join(f"{start}{tail}\n" for tail in tails))
+
+
+def test_suppressed_count_is_missing_not_zero(app, tmp_path):
     path = tmp_path / "suppressed.csv"
-    path.write_text(header + start + "Same Day,*,Attended\n" + start + "1 Day,7,Attended\n")
+    small_crosstab(path, ["Same Day,*,Attended", "1 Day,7,Attended"])
     with app.app_context():
         load_paths("gpad", [path])
         row = db.session.get(
@@ -309,3 +314,20 @@ def test_other_file_in_the_zip_or_another_dataset(app, nhs_data):
         "gp-reg-pat-prac-all_2025-12.csv, line 1, column APPOINTMENT_MONTH_START_DATE: "
         "missing column(s)"
     )
+
+
+def test_per_1000_follows_list_sizes_loaded_later(app, nhs_data, tmp_path):
+    crosstab = tmp_path / "crosstab.csv"
+    small_crosstab(crosstab, ["Same Day,30,Attended", "1 Day,12,DNA"])
+    real = (nhs_data / "patients_registered/gp-reg-pat-prac-all_2025-12.csv").read_text()
+    head, first = real.splitlines()[:2]
+    assert first.split(",")[5] == "A81001"
+    lists = tmp_path / "gp-reg-pat-prac-all_2025-10.csv"
+    lists.write_text(f"{head}\n{first.replace('2025-12-01', '2025-10-01')}\n")
+    patients = int(first.rsplit(",", 1)[1])
+    with app.app_context():
+        load_paths("gpad", [crosstab])
+        assert stored("appointments_per_1000") == {"A81001": None}
+        load_paths("patients-registered", [lists])
+        assert stored("appointments_per_1000")["A81001"] == pytest.approx(42 / patients * 1000)
+        assert stored("dna_rate")["A81001"] == pytest.approx(12 / 42 * 100)

@@ -79,7 +79,7 @@ def test_real_supplier_names_and_all_months(real_app, nhs_data):
     with real_app.app_context():
         row = db.session.get(OnlineConsultation, (several["GP_CODE"], several["MONTH"][:7]))
         periods = db.session.execute(
-            sa.select(sa.distinct(OnlineConsultation.period)).order_by(OnlineConsultation.period)
+            sa.select(OnlineConsultation.period).distinct().order_by(OnlineConsultation.period)
         ).scalars()
         periods = list(periods)
     assert row.supplier == several["SUPPLIER"]

@@ -114,4 +114,5 @@ def test_official_conformance_suite(proxied, tmp_path):
             env={**os.environ, "NO_COLOR": "1"},
         )  # fmt: skip
     report = run.stdout[-6000:] + run.stderr[-2000:]
+    print(report)  # shown with -s: every scenario and check
     assert run.returncode == 0, report

@@ -130,7 +130,7 @@ def test_an_assistant_answers_typical_questions(live):
         s = {}
         hits = await client.call_tool("search_practices", {"query": name})
         s["found"] = hits.structured_content["practices"][0]["code"]
-        s["overview"] = (await client.call_tool("get_practice_overview", {"practice": code}))
+        s["overview"] = await client.call_tool("get_practice_overview", {"practice": code})
         s["compare"] = await client.call_tool(
             "compare_practices", {"practices": three, "metrics": ["patients_per_gp_fte"]}
         )
@@ -159,7 +159,9 @@ def test_an_assistant_answers_typical_questions(live):
 
     # Find a practice by name; its list size and DNA rate.
     assert answers["found"] == code
-    figures = {f["metric"]: f["practice"] for f in answers["overview"].structured_content["figures"]}
+    figures = {
+        f["metric"]: f["practice"] for f in answers["overview"].structured_content["figures"]
+    }
     assert figures["list_size"]["value"] == headline["list_size"].value
     assert figures["dna_rate"]["value"] == headline["dna_rate"].value
     assert headline["dna_rate"].display in answers["overview"].content[0].text

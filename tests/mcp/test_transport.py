@@ -268,3 +268,23 @@ def test_missing_practice_is_audited_as_not_found(live):
     assert result["isError"] is True
     row = _audit_rows(live, surface="mcp")[before]
     assert (row.outcome, row.ods_codes) == ("not_found", "Y99999")
+
+
+def test_a_failing_tool_is_a_tool_error_not_a_stack_trace(live):
+    from portal.mcp.registry import ToolSpec, registry
+
+    def broken(_ctx, _arguments):
+        raise ZeroDivisionError("secret internals")
+
+    registry.register(
+        ToolSpec("test_broken", "Broken", "Fails", {"type": "object"}, broken, raw=True)
+    )
+    try:
+        names = [t["name"] for t in live.rpc("tools/list")["result"]["tools"]]
+        result = live.call("test_broken")
+    finally:
+        registry.unregister("test_broken")
+    assert "test_broken" in names
+    assert result["isError"] is True
+    assert result["content"][0]["text"] == "Something went wrong on our side. Try again later."
+    assert "test_broken" not in [t["name"] for t in live.rpc("tools/list")["result"]["tools"]]

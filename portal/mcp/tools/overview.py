@@ -8,9 +8,8 @@ from typing import Any
 from portal.catalogue import METRICS
 from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
 from portal.mcp.tools import common
-from portal.queries.compare import compare_practices
+from portal.queries.overview import Headline, headline_figures
 from portal.queries.practices import PracticeDetails
-from portal.queries.types import Figure
 
 HEADLINE = (
     "list_size",
@@ -26,14 +25,6 @@ HEADLINE = (
     "qof_achievement_pct",
     "payments_per_weighted",
 )
-
-
-@dataclass(frozen=True)
-class Headline:
-    metric: str
-    label: str
-    practice: Figure | None  # None: no value for this practice in the latest period
-    england: Figure | None
 
 
 @dataclass(frozen=True)
@@ -58,18 +49,7 @@ def headline_metrics() -> list[str]:
 
 def build_overview(ctx: ToolContext, practice_arg: Any) -> tuple[ToolOutput, PracticeDetails]:
     practice = common.public_practice(ctx, practice_arg)
-    comparison = compare_practices([practice.code], headline_metrics())
-    row = comparison.practices[0] if comparison.practices else None
-    figures = [
-        Headline(
-            col.metric.id,
-            col.metric.label,
-            row.figures.get(col.metric.id) if row else None,
-            col.figure,
-        )
-        for col in comparison.columns
-        if col.period is not None
-    ]
+    figures = headline_figures(practice.code, headline_metrics())
     present = [h.practice for h in figures if h.practice is not None]
     result = Overview(
         practice=common.practice_ref(practice),
@@ -88,10 +68,12 @@ def build_overview(ctx: ToolContext, practice_arg: Any) -> tuple[ToolOutput, Pra
         f"Status: {p.status}. PCN: {p.pcn or 'none'}. ICB: {p.icb or 'unknown'}.",
     ]
     for h in figures:
-        england = (
-            f"England {h.england.display}" if h.england and h.england.value is not None else ""
-        )
-        lines.append(common.figure_line(h.label, h.practice, england))
+        extra = []
+        if h.england is not None and h.england.value is not None:
+            extra.append(f"England {h.england.display}")
+        if h.percentile is not None:
+            extra.append(f"national percentile {h.percentile:.0f}")
+        lines.append(common.figure_line(h.label, h.practice, "; ".join(extra)))
     lines.append(common.sources_footer(result.sources, result.synthetic))
     return ToolOutput(SHAPE.dump(result), "\n".join(lines)), practice
 

@@ -1,0 +1,87 @@
+"""A practice's headline figures in three lookups: each metric in its latest national period,
+the practice's value and percentile, and England's value (ratio of sums), with provenance.
+
+The same figures `compare.compare_practices` gives for one practice (tests hold them equal),
+read in batches so the one-call overview (MCP get_practice_overview, the API) stays quick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from portal.benchmarks import ENGLAND
+from portal.catalogue import METRICS
+from portal.extensions import db
+from portal.models import GroupMetric, MetricDistribution, PracticeMetric
+from portal.queries.benchmarks import make_figure
+from portal.queries.datasets import provenance_map
+from portal.queries.types import Figure
+
+
+@dataclass(frozen=True)
+class Headline:
+    metric: str
+    label: str
+    practice: Figure | None  # None: no value for this practice in the latest period
+    england: Figure | None  # England's value in the same period
+    percentile: float | None  # the practice's national percentile rank (0-100)
+
+
+def headline_figures(practice_code: str, metric_ids: list[str]) -> list[Headline]:
+    """For each metric with data: the latest period nationally, the practice and England."""
+    metric_ids = [m for m in metric_ids if m in METRICS]
+    d, g = MetricDistribution.__table__, GroupMetric.__table__
+    periods = dict(
+        db.session.execute(
+            sa.select(d.c.metric, sa.func.max(d.c.period))
+            .where(d.c.metric.in_(metric_ids))
+            .group_by(d.c.metric)
+        ).all()
+    )
+    if not periods:
+        return []
+    england = dict(
+        db.session.execute(
+            sa.select(g.c.metric, g.c.value).where(
+                sa.or_(
+                    *(
+                        sa.and_(g.c.metric == m, g.c.period == per, g.c.level == "england")
+                        for m, per in periods.items()
+                    )
+                ),
+                g.c.code == ENGLAND,
+            )
+        ).all()
+    )
+    latest = {metric: (period, england.get(metric)) for metric, period in periods.items()}
+    p = PracticeMetric.__table__
+    rows = db.session.execute(
+        sa.select(p.c.metric, p.c.value, p.c.percentile).where(
+            p.c.practice_code == practice_code,
+            sa.tuple_(p.c.metric, p.c.period).in_([(m, per) for m, (per, _) in latest.items()]),
+        )
+    ).all()
+    values = {metric: (value, percentile) for metric, value, percentile in rows}
+    origins = provenance_map({(METRICS[m].dataset, per) for m, (per, _) in latest.items()})
+    result = []
+    for metric_id in metric_ids:
+        if metric_id not in latest:
+            continue
+        metric = METRICS[metric_id]
+        period, england_value = latest[metric_id]
+        origin = origins[(metric.dataset, period)]
+        value, percentile = values.get(metric_id, (None, None))
+        result.append(
+            Headline(
+                metric=metric_id,
+                label=metric.label,
+                practice=make_figure(metric, value, period, origin)
+                if metric_id in values
+                else None,
+                england=make_figure(metric, england_value, period, origin),
+                percentile=percentile,
+            )
+        )
+    return result

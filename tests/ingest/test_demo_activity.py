@@ -1,0 +1,47 @@
+"""The demo writes GPAD, online consultation and telephony files in the real layouts (the
+telephony layout is the documented one: no real file exists) and loads them as synthetic."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+
+from portal.ingest.demo import load_demo, write_files
+from portal.queries.appointments import practice_appointments
+from portal.queries.online_consultations import practice_online_consultations
+from portal.queries.telephony import practice_telephony
+
+
+def header(path) -> list[str]:
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def test_demo_activity_files_use_the_real_headers(tmp_path, nhs_data):
+    files = write_files(tmp_path, practices=40, months=3, seed=3)
+    real_gpad = nhs_data / "gpad/Practice_Level_Crosstab_Oct_25_London_East_South.csv.gz"
+    assert header(files["gpad"][0]) == header(real_gpad)
+    real_oc = header(nhs_data / "online_consultations/OC_practice_level_north_Sep23-Mar25.csv.gz")
+    assert set(header(files["online-consultations"][0])) <= set(real_oc)
+    real_times = header(nhs_data / "online_consultations/OC_by_day_and_time_2025-08.csv.gz")
+    assert set(header(files["online-consultations"][-1])) <= set(real_times)
+    assert [c.strip() for c in header(files["telephony"][0])] == [
+        "Date", "PRACTICE_CODE", "PCN_CODE", "SUB_ICB_LOCATION_CODE", "Indicator", "Band", "Value",
+    ]  # fmt: skip
+    assert "8  to 14 Days" in files["gpad"][0].read_text()
+
+
+def test_demo_activity_loads_as_synthetic(app, tmp_path):
+    with app.app_context():
+        load_demo(practices=40, months=3, seed=3, folder=tmp_path)
+        appointments = practice_appointments("A81001", months=24)
+        consultations = practice_online_consultations("A81001", months=24)
+        telephony = practice_telephony("A81001", months=24)
+    assert appointments.synthetic and consultations.synthetic and telephony.synthetic
+    assert [m.period for m in appointments.trend] == ["2025-10", "2025-11", "2025-12"]
+    assert appointments.source == "Appointments in General Practice, December 2025"
+    per_1000 = next(b for b in appointments.metrics if b.figure.metric == "appointments_per_1000")
+    assert 100 < per_1000.figure.value < 1500
+    assert consultations.times is not None and consultations.times.period == "2025-12"
+    assert telephony.month.indicators[0].calls > 0
