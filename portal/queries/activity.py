@@ -7,11 +7,15 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from portal.benchmarks import ENGLAND, LEVELS
+from portal.catalogue import METRICS, format_value
 from portal.extensions import db
 from portal.models import PracticeMetric
-from portal.queries.benchmarks import practice_benchmark
+from portal.queries.areas import _distributions, _group_rows
+from portal.queries.benchmarks import make_figure
+from portal.queries.datasets import provenance
 from portal.queries.practices import PracticeDetails
-from portal.queries.types import Benchmark
+from portal.queries.types import Benchmark, GroupValue, Provenance
 
 MAX_MONTHS = 60
 
@@ -58,12 +62,48 @@ def benchmarks_for(
     practice: PracticeDetails, metric_ids: list[str], period: str
 ) -> list[Benchmark]:
     """The practice's benchmark (figure with period and source, percentile, distribution,
-    PCN/sub-ICB/ICB/region/England values) for each metric in the period."""
+    PCN/sub-ICB/ICB/region/England values) for each metric in the period, read in a few
+    batched lookups (the same rows `practice_benchmark` reads one metric at a time)."""
+    t = PracticeMetric.__table__
+    rows = {
+        r.metric: r
+        for r in db.session.execute(
+            sa.select(t.c.metric, t.c.value, t.c.percentile, t.c.in_distribution).where(
+                t.c.practice_code == practice.code,
+                t.c.metric.in_(metric_ids),
+                t.c.period == period,
+            )
+        )
+    }
+    codes = {o.level: o.code for o in practice.organisations()} | {"england": ENGLAND}
+    names = {o.level: o.name for o in practice.organisations()} | {"england": "England"}
+    groups = _group_rows({m: [period] for m in metric_ids}, codes)
+    distributions = _distributions(dict.fromkeys(metric_ids, period))
+    origins: dict[str, Provenance] = {}
     result = []
     for metric_id in metric_ids:
-        benchmark = practice_benchmark(practice, metric_id, period)
-        if benchmark is not None:
-            result.append(benchmark)
+        metric = METRICS[metric_id]
+        if metric.dataset not in origins:
+            origins[metric.dataset] = provenance(metric.dataset, period)
+        row = rows.get(metric_id)
+        by_level = {g.level: g for g in groups[metric_id].get(period, [])}
+        result.append(
+            Benchmark(
+                figure=make_figure(metric, row.value if row else None, period,
+                                   origins[metric.dataset]),
+                percentile=row.percentile if row else None,
+                in_distribution=bool(row.in_distribution) if row else False,
+                distribution=distributions.get(metric_id),
+                groups=[
+                    GroupValue(level, by_level[level].code, names[level], by_level[level].value,
+                               format_value(metric, by_level[level].value),
+                               by_level[level].practices, by_level[level].mean_per_practice,
+                               by_level[level].median)
+                    for level in LEVELS
+                    if level in by_level
+                ],
+            )
+        )  # fmt: skip
     return result
 
 

@@ -42,27 +42,32 @@ def headline_figures(practice_code: str, metric_ids: list[str]) -> list[Headline
     )
     if not periods:
         return []
-    england = dict(
-        db.session.execute(
-            sa.select(g.c.metric, g.c.value).where(
-                sa.or_(
-                    *(
-                        sa.and_(g.c.metric == m, g.c.period == per, g.c.level == "england")
-                        for m, per in periods.items()
-                    )
-                ),
+    wanted = set(periods.items())  # (metric, period): filtered here, the index does the rest
+    england = {
+        metric: value
+        for metric, period, value in db.session.execute(
+            sa.select(g.c.metric, g.c.period, g.c.value).where(
+                g.c.metric.in_(list(periods)),
+                g.c.period.in_(set(periods.values())),
+                g.c.level == "england",
                 g.c.code == ENGLAND,
             )
         ).all()
-    )
+        if (metric, period) in wanted
+    }
     latest = {metric: (period, england.get(metric)) for metric, period in periods.items()}
     p = PracticeMetric.__table__
-    rows = db.session.execute(
-        sa.select(p.c.metric, p.c.value, p.c.percentile).where(
-            p.c.practice_code == practice_code,
-            sa.tuple_(p.c.metric, p.c.period).in_([(m, per) for m, (per, _) in latest.items()]),
-        )
-    ).all()
+    rows = [
+        (metric, value, percentile)
+        for metric, period, value, percentile in db.session.execute(
+            sa.select(p.c.metric, p.c.period, p.c.value, p.c.percentile).where(
+                p.c.practice_code == practice_code,
+                p.c.metric.in_(list(periods)),
+                p.c.period.in_(set(periods.values())),
+            )
+        ).all()
+        if (metric, period) in wanted
+    ]
     values = {metric: (value, percentile) for metric, value, percentile in rows}
     origins = provenance_map({(METRICS[m].dataset, per) for m, (per, _) in latest.items()})
     result = []

@@ -57,6 +57,8 @@ def add_protected_route(app) -> None:
 def free_port(candidates=range(5640, 5650)) -> int:
     for port in candidates:
         with socket.socket() as sock:
+            # as the servers do: a port whose old connections sit in TIME_WAIT is free
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:

@@ -148,3 +148,22 @@ def test_benchmark_without_a_practice_is_the_national_view(live):
     assert result["period"] == view.period
     assert result["national_distribution"]["median"] == view.distribution.median
     assert result["england"]["display"] == format_value(METRICS["dna_rate"], view.england.value)
+
+
+def test_headline_figures_equal_the_comparison_for_every_practice(live):
+    """portal.queries.overview (three batched lookups) gives compare_practices' figures."""
+    from portal.mcp.tools.overview import headline_metrics
+    from portal.queries.overview import headline_figures
+
+    with live.app.app_context():
+        codes = db.session.scalars(db.select(Practice.code)).all()
+        metrics = headline_metrics()
+        for code in codes:
+            comparison = compare_practices([code], metrics)
+            row = comparison.practices[0]
+            columns = {c.metric.id: c for c in comparison.columns if c.period is not None}
+            headlines = headline_figures(code, metrics)
+            assert [h.metric for h in headlines] == list(columns)
+            for h in headlines:
+                assert h.practice == row.figures[h.metric]
+                assert h.england == columns[h.metric].figure
