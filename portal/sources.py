@@ -101,8 +101,10 @@ SOURCES: dict[str, Source] = {
 
 def period_label(period: str, cadence: str = "monthly") -> str:
     """'2025-12' -> 'December 2025' for monthly data; annual periods ('2021-22') unchanged."""
-    if cadence == "monthly" and len(period) == 7 and period[4] == "-":
-        return f"{calendar.month_name[int(period[5:])]} {period[:4]}"
+    month = period[5:]
+    if cadence == "monthly" and len(period) == 7 and period[4] == "-" and month.isdigit():
+        if 1 <= int(month) <= 12:
+            return f"{calendar.month_name[int(month)]} {period[:4]}"
     return period
 
 
