@@ -102,9 +102,9 @@ SOURCES: dict[str, Source] = {
 def period_label(period: str, cadence: str = "monthly") -> str:
     """'2025-12' -> 'December 2025' for monthly data; annual periods ('2021-22') unchanged."""
     month = period[5:]
-    if cadence == "monthly" and len(period) == 7 and period[4] == "-" and month.isdigit():
-        if 1 <= int(month) <= 12:
-            return f"{calendar.month_name[int(month)]} {period[:4]}"
+    is_month = len(period) == 7 and period[4] == "-" and month.isdigit() and 1 <= int(month) <= 12
+    if cadence == "monthly" and is_month:
+        return f"{calendar.month_name[int(month)]} {period[:4]}"
     return period
 
 
