@@ -1,7 +1,8 @@
 """Demo files for the monthly activity datasets, in their real layouts.
 
-Sized so that the whole `flask data demo` stays quick: the latest 12 months of appointments
-and online consultations and the latest 6 months of telephony (see GPAD_MONTHS below).
+Sized so that the whole `flask data demo` stays quick: 24 months of appointments and online
+consultations and the latest 12 months of telephony (see GPAD_MONTHS below), with a sparse
+GPAD crosstab.
 - GPAD: one practice-level crosstab per month for all England (the real publication splits a
   month into regional files; one file keeps the demo quick). The crosstab is sparse: about
   ten rows per practice-month (all eight attended cells over GP / other staff, face-to-face /
@@ -40,10 +41,10 @@ CATEGORIES = ["General Consultation Routine", "General Consultation Acute", "Cli
               "Planned Clinics"]  # fmt: skip
 # Months written, counted back from the latest. Every month loaded costs a recompute of each
 # metric's practice values, group values and distribution (about 0.1 s of CPU per metric),
-# so the demo keeps these three datasets to about 30 s of CPU in all.
-GPAD_MONTHS = 12
-OC_MONTHS = 12
-TELEPHONY_MONTHS = 6
+# so the demo keeps these three datasets to about 50 s of CPU in all.
+GPAD_MONTHS = 24
+OC_MONTHS = 24
+TELEPHONY_MONTHS = 12
 
 
 def _field(text: str) -> str:
