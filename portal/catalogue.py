@@ -364,4 +364,8 @@ def format_value(metric: Metric, value: float | None) -> str:
     if value is None:
         return "not available"
     text = f"{value:,.{metric.decimals}f}"
-    return f"{text}%" if metric.unit == "%" else text
+    if metric.unit == "%":
+        return f"{text}%"
+    if metric.unit.startswith("£"):
+        return f"£{text}" if value >= 0 else f"−£{text.lstrip('-')}"
+    return text
