@@ -1,7 +1,5 @@
-"""Docs pages: interpreting results, public vs account access, data sources and refresh cadence.
-
-(The MCP tools page, generated from the tool registry, is registered by the MCP package.)
-"""
+"""Docs pages: interpreting results, public vs account access, data sources and refresh cadence,
+and the tools an AI assistant sees, generated from the MCP tool registry."""
 
 from flask import Blueprint, abort, render_template
 
@@ -21,6 +19,17 @@ PAGES = {
 @bp.get("/")
 def index():
     return render_template("docs/index.html", pages=PAGES)
+
+
+@bp.get("/tools")
+def tools():
+    """What `tools/list` gives an assistant, for people: names, descriptions and arguments."""
+    from portal.mcp.registry import registry
+
+    described = [spec.describe() for spec in sorted(registry.all(), key=lambda s: s.name)]
+    return render_template(
+        "docs/tools.html", title="Tools for AI assistants", pages=PAGES, tools=described
+    )
 
 
 @bp.get("/<page>")

@@ -142,7 +142,7 @@ def test_trend_charts_are_enhanced_by_chart_js(browser_page):
 @pytest.mark.parametrize(
     "path",
     ["/national/", "/national/list_size", "/docs/", "/docs/interpreting-results",
-     "/docs/access", "/docs/data-sources", "/compare"],
+     "/docs/access", "/docs/data-sources", "/docs/tools", "/compare"],
 )  # fmt: skip
 def test_other_pages(browser_page, path):
     page = browser_page
