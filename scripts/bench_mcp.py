@@ -120,8 +120,8 @@ def main() -> None:
     )
     env = {**os.environ, "DATABASE_URL": url, "HARESIGN_ENV": "development"}
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{args.port}",
-         "--log-level", "warning", factory],
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-k", "gthread", "--threads", "4",
+         "--keep-alive", "5", "-b", f"127.0.0.1:{args.port}", "--log-level", "warning", factory],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
