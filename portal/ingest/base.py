@@ -248,7 +248,7 @@ def bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> int:
         return 0
     columns = list(frame.columns)
     # column by column to Python objects (missing -> None): much faster than row by row
-    values = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in columns]
+    values = [frame[c].to_numpy(dtype=object, na_value=None).tolist() for c in columns]
     rows = list(zip(*values, strict=True))
     if conn.dialect.name == "postgresql":
         raw = conn.connection.driver_connection
@@ -307,8 +307,10 @@ def record_load(
     rows_loaded: int,
     synthetic: bool,
     part: str = "",
+    digest: str | None = None,
 ) -> LoadResult:
-    """Replace the provenance row for this dataset-period-file kind and say what happened."""
+    """Replace the provenance row for this dataset-period-file kind and say what happened
+    (`digest`: the file's checksum when the loader computed it alongside its read)."""
     table = DatasetLoad.__table__
     name = Path(path).name
     same = sa.and_(table.c.dataset == dataset, table.c.period == period, table.c.part == part)
@@ -320,7 +322,7 @@ def record_load(
             period=period,
             part=part,
             source_file=name,
-            checksum=checksum(path),
+            checksum=digest or checksum(path),
             rows_read=rows_read,
             rows_loaded=rows_loaded,
             synthetic=synthetic,

@@ -3,19 +3,20 @@
 A month is published as a zip of regional crosstab CSVs plus Mapping.csv. Each crosstab file
 loads in one transaction that replaces its practices' appointments for the month; the
 hierarchy comes from Patients Registered's map, so Mapping.csv (and the coverage file) is
-recognised and skipped. The file is read with pyarrow and summed over national categories
-before anything is written: an England month (about 1.2 million rows) becomes about half a
-million fact rows at the grain practice x status x HCP type x mode x booking lead time.
+recognised and skipped. The file is read with pyarrow and summed per practice before anything
+is written: an England month (about 1.2 million rows) becomes one row per practice holding each
+dimension's counts (models/appointments.py).
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pv
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -26,6 +27,7 @@ from portal.ingest.base import (
     IngestError,
     Progress,
     bulk_insert,
+    checksum,
     first_bad,
     line_of,
     parse_numbers,
@@ -40,18 +42,14 @@ from portal.ingest.monthly import (
     replace_practices,
     source_part,
 )
-from portal.models import AppointmentCount, RegisteredPatients
-from portal.models.appointments import LEAD_TIMES
+from portal.models import AppointmentMonth, RegisteredPatients
+from portal.models.appointments import DIMENSIONS
 
 DATASET = "gpad"
 DATE = "APPOINTMENT_MONTH_START_DATE"
 COUNT = "COUNT_OF_APPOINTMENTS"
-LEAD = "TIME_BETWEEN_BOOK_AND_APPT"
-ROW_DIMENSIONS = ["APPT_STATUS", "HCP_TYPE", "APPT_MODE"]
-DIMENSIONS = [*ROW_DIMENSIONS, LEAD]
 KEY = ["GP_CODE", "GP_NAME", *DIMENSIONS, "NATIONAL_CATEGORY"]
 COLUMNS = [DATE, *KEY, COUNT]
-FACT_COLUMNS = ["status", "hcp_type", "mode"]  # ROW_DIMENSIONS in the fact table
 METRIC_IDS = ["appointments_total", "dna_rate", "gp_appointment_share", "same_day_share",
               "face_to_face_share", "appointments_per_1000"]  # fmt: skip
 
@@ -76,72 +74,98 @@ def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None
             line=1,
             column=missing[0],
         )
-    table = _read(path, header)
-    rows_read = table.num_rows
-    if rows_read == 0:
-        raise IngestError(path, "the file has no data rows")
-    period = one_period(pd.Series(table[DATE].to_pandas()), path, DATE)
-    facts = summarise(table, path)
-    del table
-    if progress:
-        progress(
-            f"{rows_read:,} crosstab rows -> {len(facts):,} appointment counts for "
-            f"{facts['practice_code'].nunique():,} practices, {period}"
-        )
-    with db.engine.begin() as conn:
-        facts_table = AppointmentCount.__table__
-        replace_practices(conn, facts_table, period, facts["practice_code"].unique())
-        bulk_insert(conn, facts_table, facts.assign(period=period))
-        recompute_metrics(conn, period)
-        return [
-            record_load(
-                conn,
-                dataset=DATASET,
-                period=period,
-                part=source_part(path, "crosstab"),
-                path=path,
-                rows_read=rows_read,
-                rows_loaded=len(facts),
-                synthetic=synthetic,
+    with ThreadPoolExecutor(1) as pool:
+        # the file's checksum on the second core while pyarrow parses (hashlib frees the GIL)
+        digest = pool.submit(checksum, path)
+        table = _read(path, header)
+        rows_read = table.num_rows
+        if rows_read == 0:
+            raise IngestError(path, "the file has no data rows")
+        period = _period(table[DATE], path)
+        facts = summarise(table, path)
+        del table
+        if progress:
+            progress(
+                f"{rows_read:,} crosstab rows -> appointments of {len(facts):,} practices, {period}"
             )
-        ]
+        with db.engine.begin() as conn:
+            facts_table = AppointmentMonth.__table__
+            replace_practices(conn, facts_table, period, facts["practice_code"])
+            bulk_insert(conn, facts_table, facts.assign(period=period))
+            recompute_metrics(conn, period)
+            return [
+                record_load(
+                    conn,
+                    dataset=DATASET,
+                    period=period,
+                    part=source_part(path, "crosstab"),
+                    path=path,
+                    rows_read=rows_read,
+                    rows_loaded=len(facts),
+                    synthetic=synthetic,
+                    digest=digest.result(),
+                )
+            ]
 
 
 def _read(path: Path, header: list[str]) -> pa.Table:
-    """The needed columns as text, read by pyarrow (fast, multi-threaded), named as normalised.
+    """The needed columns, read by pyarrow (fast, multi-threaded) and named as normalised: text
+    columns dictionary-encoded as they are parsed, counts as integers when they all are.
 
     A file pyarrow cannot parse is re-read row by row so the error names the bad line.
     """
     raw = dict(zip(header, header_of(path, raw=True), strict=True))
-    wanted = [raw[c] for c in COLUMNS]
+    text = pa.dictionary(pa.int32(), pa.string())
     try:
-        table = pv.read_csv(
-            path,
-            convert_options=pv.ConvertOptions(
-                include_columns=wanted,
-                column_types=dict.fromkeys(wanted, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        try:
+            table = _read_as(path, raw, {**dict.fromkeys(COLUMNS, text), COUNT: pa.int64()})
+        except pa.ArrowInvalid:  # a suppression marker or junk among the counts: see _counts
+            table = _read_as(path, raw, {**dict.fromkeys(COLUMNS, text), COUNT: pa.string()})
     except (pa.ArrowInvalid, OSError, EOFError, UnicodeDecodeError):
         # the row-by-row reader names a malformed line; a short (truncated) row shows as
         # empty key fields
         frame = read_csv(path, COLUMNS, dataset=DATASET)
         require_values(frame, [DATE, *KEY, COUNT], path)
         raise IngestError(path, "the file cannot be read as CSV") from None
-    return table.rename_columns(COLUMNS)
+    return table.rename_columns(COLUMNS).unify_dictionaries()
+
+
+def _read_as(path: Path, raw: dict[str, str], types: dict[str, pa.DataType]) -> pa.Table:
+    wanted = [raw[c] for c in COLUMNS]
+    return pv.read_csv(
+        path,
+        convert_options=pv.ConvertOptions(
+            include_columns=wanted,
+            column_types={raw[c]: t for c, t in types.items()},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def _labels(column: pa.ChunkedArray) -> list[str]:
+    """The distinct values of a dictionary-encoded column (dictionaries unified on read)."""
+    return column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
+
+
+def _period(column: pa.ChunkedArray, path: Path) -> str:
+    """The file's month, parsed from its distinct dates; a bad one is found again row by row
+    so the error names its line."""
+    try:
+        return one_period(pd.Series(_labels(column)), path, DATE)
+    except IngestError:
+        return one_period(pd.Series(column.cast(pa.string()).to_pandas()), path, DATE)
 
 
 def _encode(column: pa.ChunkedArray, path: Path, name: str) -> tuple[np.ndarray, list[str]]:
     """Integer codes and labels of a text column; labels trimmed with inner spaces collapsed
     ('8  to 14 Days' -> '8 to 14 Days'); an empty value is a broken row."""
-    encoded = pc.dictionary_encode(column).combine_chunks()
-    labels = [" ".join(v.split()) for v in encoded.dictionary.to_pylist()]
+    labels = [" ".join(v.split()) for v in _labels(column)]
     positions = {label: i for i, label in enumerate(dict.fromkeys(labels))}
     merged = list(positions)
-    remap = np.array([positions[label] for label in labels], dtype=np.int64)
-    codes = remap[encoded.indices.to_numpy(zero_copy_only=False)]
+    codes = np.concatenate([chunk.indices.to_numpy() for chunk in column.chunks])
+    if len(merged) < len(labels):  # labels that differ only in spacing become one
+        codes = np.array([positions[label] for label in labels], dtype=np.int32)[codes]
     if "" in merged:
         position = first_bad(pd.Series(codes == merged.index("")))
         raise IngestError(
@@ -151,21 +175,18 @@ def _encode(column: pa.ChunkedArray, path: Path, name: str) -> tuple[np.ndarray,
     return codes, merged
 
 
-def _counts(table: pa.Table, path: Path) -> pd.Series:
-    """COUNT_OF_APPOINTMENTS as whole numbers; suppression markers are missing, junk an error."""
-    try:
-        return pd.Series(
-            pc.cast(pc.utf8_trim_whitespace(table[COUNT]), pa.int64()).to_numpy(),
-            dtype="Int64",
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        text = pd.DataFrame({COUNT: table[COUNT].to_pandas()})
-        return parse_numbers(text, COUNT, path)
+def _counts(table: pa.Table, path: Path) -> np.ndarray:
+    """COUNT_OF_APPOINTMENTS as numbers; suppression markers are missing (NaN), junk an error."""
+    column = table[COUNT]
+    if pa.types.is_integer(column.type):
+        return column.to_numpy().astype(float)
+    text = pd.DataFrame({COUNT: column.to_pandas()})
+    return parse_numbers(text, COUNT, path).to_numpy(dtype=float, na_value=np.nan)
 
 
 def summarise(table: pa.Table, path: Path) -> pd.DataFrame:
-    """Check the crosstab's keys and sum its counts over national categories, one row per
-    practice x status x HCP type x mode with the lead-time bands as columns."""
+    """Check the crosstab's keys and sum its counts per practice: one row per practice with
+    each dimension's counts as columns (AppointmentMonth's)."""
     codes, labels = {}, {}
     for name in KEY:
         codes[name], labels[name] = _encode(table[name], path, name)
@@ -176,62 +197,74 @@ def summarise(table: pa.Table, path: Path) -> pd.DataFrame:
     if position is not None:
         shown = ", ".join(f"{n}={labels[n][codes[n][position]]}" for n in KEY)
         raise IngestError(path, f"repeated key ({shown})", line=line_of(position))
-    lead = _lead_columns(codes[LEAD], labels[LEAD], path)
+    columns_of = {
+        name: _label_columns(codes[name], labels[name], published, path, name)
+        for name, published in DIMENSIONS.items()
+    }
     counts = _counts(table, path)
     keep = _one_name_per_practice(codes, labels, counts, path)
 
-    row_key = codes["GP_CODE"]
-    for name in ROW_DIMENSIONS:
-        row_key = row_key * len(labels[name]) + codes[name]
-    cell = row_key * len(LEAD_TIMES) + lead
-    sums = counts[keep].groupby(cell[keep]).sum(min_count=1)
-    rows, band = np.divmod(sums.index.to_numpy(), len(LEAD_TIMES))
-    unique_rows, position = np.unique(rows, return_inverse=True)
-    matrix = np.zeros((len(unique_rows), len(LEAD_TIMES)))
-    matrix[position, band] = sums.to_numpy(dtype=float, na_value=np.nan)
-
-    facts = {}
-    rest = unique_rows
-    for name, column in reversed(list(zip(ROW_DIMENSIONS, FACT_COLUMNS, strict=True))):
-        rest, part = np.divmod(rest, len(labels[name]))
-        facts[column] = np.asarray(labels[name], dtype=object)[part]
-    facts["practice_code"] = np.asarray(labels["GP_CODE"], dtype=object)[rest]
-    frame = pd.DataFrame(facts)[["practice_code", *FACT_COLUMNS]]
-    for index, column in enumerate(LEAD_TIMES.values()):
-        frame[column] = pd.array(matrix[:, index]).astype("Int64")
+    practice, counts = codes["GP_CODE"][keep], counts[keep]
+    suppressed = np.isnan(counts)
+    values = np.where(suppressed, 0, counts)
+    grid = partial(_sums, practice, len(labels["GP_CODE"]), values,
+                   suppressed if suppressed.any() else None)  # fmt: skip
+    frame = pd.DataFrame({"practice_code": labels["GP_CODE"]})
+    total = grid(np.zeros(len(practice), dtype=np.int32), 1)
+    frame["total"] = pd.array(total[:, 0]).astype("Int64")
+    for name, published in DIMENSIONS.items():
+        sums = grid(columns_of[name][codes[name][keep]], len(published))
+        for index, column in enumerate(published.values()):
+            frame[column] = pd.array(sums[:, index]).astype("Int64")
     return frame
 
 
-def _lead_columns(codes: np.ndarray, labels: list[str], path: Path) -> np.ndarray:
-    """Each row's lead-time column index; a label outside the published bands is an error."""
-    known = list(LEAD_TIMES)
+def _sums(practice, practices: int, values, suppressed, cell, width: int) -> np.ndarray:
+    """Counts summed into a practices x width grid: 0 where no row falls, NaN where every
+    row's count is suppressed (`suppressed`: None when none is), else the published sum."""
+    index = practice.astype(np.int64) * width + cell
+    size = practices * width
+    sums = np.bincount(index, weights=values, minlength=size)
+    if suppressed is not None:
+        rows = np.bincount(index, minlength=size)
+        shown = np.bincount(index[~suppressed], minlength=size)
+        sums = np.where((rows > 0) & (shown == 0), np.nan, sums)
+    return sums.reshape(practices, width)
+
+
+def _label_columns(
+    codes: np.ndarray, labels: list[str], published: dict[str, str], path: Path, name: str
+) -> np.ndarray:
+    """Each label's column index in the published order (case aside); a label outside the
+    published set is an error naming the first row that has it."""
+    known = {label.lower(): index for index, label in enumerate(published)}
     for index, label in enumerate(labels):
-        if label not in LEAD_TIMES:
+        if label.lower() not in known:
             position = first_bad(pd.Series(codes == index))
             raise IngestError(
                 path,
-                f"{label!r} is not a booking lead-time band ({'; '.join(known)})",
+                f"{label!r} is not a published {name} value ({'; '.join(published)})",
                 line=line_of(position),
-                column=LEAD,
+                column=name,
             )
-    return np.array([known.index(label) for label in labels], dtype=np.int64)[codes]
+    return np.array([known[label.lower()] for label in labels], dtype=np.int64)
 
 
-def _one_name_per_practice(codes, labels, counts: pd.Series, path: Path) -> np.ndarray:
+def _one_name_per_practice(codes, labels, counts: np.ndarray, path: Path) -> np.ndarray:
     """Rows to keep. A practice listed in full under two names with identical counts (renamed
     mid-extract, as in the Oct 2025 London/East/South file) is one practice: keep the first
     name's rows. Different counts under two names cannot be told apart: that is an error."""
     keep = np.ones(len(counts), dtype=bool)
-    pairs = pd.DataFrame({"code": codes["GP_CODE"], "name": codes["GP_NAME"]})
-    first_rows = pairs.drop_duplicates()
-    renamed = first_rows[first_rows["code"].duplicated(keep=False)]
-    for code, names in renamed.groupby("code")["name"]:
-        names = list(names)
+    width = len(labels["GP_NAME"])
+    pairs = pd.unique(codes["GP_CODE"].astype(np.int64) * width + codes["GP_NAME"])  # seen order
+    pair_codes = pairs // width
+    for code in np.flatnonzero(np.bincount(pair_codes) > 1):
+        names = (pairs[pair_codes == code] % width).tolist()
         records = []
         for name in names:
             rows = np.flatnonzero((codes["GP_CODE"] == code) & (codes["GP_NAME"] == name))
             cells = pd.DataFrame({d: codes[d][rows] for d in [*DIMENSIONS, "NATIONAL_CATEGORY"]})
-            cells["count"] = counts.to_numpy()[rows]
+            cells["count"] = counts[rows]
             records.append((rows, cells.sort_values(list(cells.columns)).reset_index(drop=True)))
         for rows, cells in records[1:]:
             if not cells.equals(records[0][1]):
@@ -247,46 +280,31 @@ def _one_name_per_practice(codes, labels, counts: pd.Series, path: Path) -> np.n
     return keep
 
 
-def row_total(t: sa.Table) -> sa.ColumnElement:
-    """Appointments in a fact row: the sum of its lead-time bands (suppressed bands as none)."""
-    return sum((sa.func.coalesce(t.c[c], 0) for c in LEAD_TIMES.values()), sa.literal(0))
-
-
 def after_list_sizes(conn: Connection, period: str) -> None:
     """Patients Registered calls this when a month's list sizes load: appointments per 1,000
     patients for that month (if its appointments are loaded) must follow the new lists."""
-    t = AppointmentCount.__table__
+    t = AppointmentMonth.__table__
     if conn.execute(sa.select(t.c.period).where(t.c.period == period).limit(1)).first():
         recompute_metrics(conn, period, ["appointments_per_1000"])
 
 
 def recompute_metrics(conn: Connection, period: str, metric_ids: list[str] = METRIC_IDS) -> None:
     """The appointments metrics (default: all) for the month, from all practices' counts."""
-    t = AppointmentCount.__table__
-    appointments = row_total(t)
-
-    def where(condition) -> sa.ColumnElement:
-        return sa.func.sum(sa.case((condition, appointments), else_=0))
-
+    t, r = AppointmentMonth.__table__, RegisteredPatients.__table__
     query = (
         sa.select(
             t.c.practice_code,
-            sa.func.sum(appointments).label("total"),
-            where(t.c.status == "DNA").label("dna"),
-            where(t.c.hcp_type == "GP").label("gp"),
-            sa.func.sum(sa.func.coalesce(t.c.same_day, 0)).label("same_day"),
-            where(t.c.mode == "Face-to-Face").label("face_to_face"),
-        )
+            t.c.total,
+            t.c.dna,
+            t.c.gp,
+            t.c.same_day,
+            t.c.face_to_face,
+            r.c.patients,
+        )  # fmt: skip
+        .outerjoin(r, (r.c.practice_code == t.c.practice_code) & (r.c.period == t.c.period))
         .where(t.c.period == period)
-        .group_by(t.c.practice_code)
     )
     sums = period_frame(conn, query)
-    r = RegisteredPatients.__table__
-    lists = period_frame(
-        conn,
-        sa.select(r.c.practice_code, r.c.patients).where(r.c.period == period),
-    )
-    sums = sums.merge(lists, on="practice_code", how="left")
     total = sums["total"]
     practices = sums[["practice_code"]]
     frames = {

@@ -2,7 +2,7 @@
 
 from portal.models.accounts import AccountToken, OutboxMessage, PracticeRole, User
 from portal.models.api_keys import ApiKey
-from portal.models.appointments import AppointmentCount  # noqa: F401
+from portal.models.appointments import AppointmentMonth  # noqa: F401
 from portal.models.audit import AuditEvent
 from portal.models.datasets import DatasetLoad
 from portal.models.gpps import GppsPractice, GppsQuestion  # noqa: F401

@@ -1,8 +1,8 @@
-"""Appointments in General Practice (GPAD) facts, summed over national categories.
+"""Appointments in General Practice (GPAD) facts: one row per practice and month.
 
-One row per practice x month x appointment status x HCP type x mode, with the booking lead
-time bands as columns: the grain of practice x month x status x HCP type x mode x lead time
-that every appointments metric and breakdown needs, at a tenth of the raw crosstab's rows.
+Every appointments metric and breakdown is a share of one published dimension (status, HCP
+type, mode, booking lead time), so each dimension's counts are stored as columns: the crosstab's
+~200 rows per practice-month become one row, which keeps an England month's load fast.
 """
 
 from sqlalchemy import Integer, String
@@ -10,7 +10,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 
-# Published TIME_BETWEEN_BOOK_AND_APPT labels (inner spaces collapsed) -> column, in order.
+# Published labels of each crosstab dimension (inner spaces collapsed) -> column, in order.
+STATUSES = {"Attended": "attended", "DNA": "dna", "Unknown": "status_unknown"}
+HCP_TYPES = {"GP": "gp", "Other Practice staff": "other_staff", "Unknown": "hcp_unknown"}
+MODES = {
+    "Face-to-Face": "face_to_face",
+    "Telephone": "telephone",
+    "Video Conference/Online": "video_online",
+    "Home Visit": "home_visit",
+    "Unknown": "mode_unknown",
+}
 LEAD_TIMES = {
     "Same Day": "same_day",
     "1 Day": "day_1",
@@ -21,16 +30,35 @@ LEAD_TIMES = {
     "More than 28 Days": "days_over_28",
     "Unknown / Data Issue": "lead_unknown",
 }
+# crosstab column -> its labels and their columns
+DIMENSIONS = {
+    "APPT_STATUS": STATUSES,
+    "HCP_TYPE": HCP_TYPES,
+    "APPT_MODE": MODES,
+    "TIME_BETWEEN_BOOK_AND_APPT": LEAD_TIMES,
+}
+COUNT_COLUMNS = ["total", *(c for labels in DIMENSIONS.values() for c in labels.values())]
 
 
-class AppointmentCount(db.Model):
-    __tablename__ = "appointment_count"
+class AppointmentMonth(db.Model):
+    """A practice's appointments in a month, split by each dimension; each split sums to
+    `total`. 0 = no appointments published in that cell; None = every count in it suppressed."""
+
+    __tablename__ = "appointment_month"
     practice_code: Mapped[str] = mapped_column(String(10), primary_key=True)
     period: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)  # YYYY-MM
-    status: Mapped[str] = mapped_column(String(20), primary_key=True)  # Attended | DNA | Unknown
-    hcp_type: Mapped[str] = mapped_column(String(40), primary_key=True)  # GP | Other ... | Unknown
-    mode: Mapped[str] = mapped_column(String(40), primary_key=True)  # Face-to-Face | Telephone ...
-    # appointments by booking lead time; 0 = none published, None = suppressed
+    total: Mapped[int | None] = mapped_column(Integer)
+    attended: Mapped[int | None] = mapped_column(Integer)
+    dna: Mapped[int | None] = mapped_column(Integer)
+    status_unknown: Mapped[int | None] = mapped_column(Integer)
+    gp: Mapped[int | None] = mapped_column(Integer)
+    other_staff: Mapped[int | None] = mapped_column(Integer)
+    hcp_unknown: Mapped[int | None] = mapped_column(Integer)
+    face_to_face: Mapped[int | None] = mapped_column(Integer)
+    telephone: Mapped[int | None] = mapped_column(Integer)
+    video_online: Mapped[int | None] = mapped_column(Integer)
+    home_visit: Mapped[int | None] = mapped_column(Integer)
+    mode_unknown: Mapped[int | None] = mapped_column(Integer)
     same_day: Mapped[int | None] = mapped_column(Integer)
     day_1: Mapped[int | None] = mapped_column(Integer)
     days_2_7: Mapped[int | None] = mapped_column(Integer)

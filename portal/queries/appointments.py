@@ -5,14 +5,13 @@ Used by the practice appointments page, the MCP tool get_appointments and the AP
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import AppointmentCount
-from portal.models.appointments import LEAD_TIMES
+from portal.models import AppointmentMonth
+from portal.models.appointments import HCP_TYPES, LEAD_TIMES, MODES, STATUSES
 from portal.queries.activity import (
     Share,
     benchmarks_for,
@@ -74,7 +73,7 @@ def practice_appointments(
     practice = get_practice(code)
     if practice is None:
         return None
-    t = AppointmentCount.__table__
+    t = AppointmentMonth.__table__
     periods = recent_periods(t, practice.code, clamp_months(months), period)
     if not periods or (period and periods[-1] != period):
         return None
@@ -98,44 +97,26 @@ def practice_appointments(
 def _breakdowns(
     code: str, periods: list[str]
 ) -> dict[str, tuple[int | None, AppointmentsBreakdown]]:
-    """period -> (total, breakdown) from the practice's fact rows, in one query."""
-    t = AppointmentCount.__table__
-    lead_columns = [t.c[c] for c in LEAD_TIMES.values()]
-    rows = db.session.execute(
-        sa.select(t.c.period, t.c.status, t.c.hcp_type, t.c.mode, *lead_columns).where(
-            t.c.practice_code == code, t.c.period.in_(periods)
+    """period -> (total, breakdown) from the practice's monthly rows, in one query."""
+    t = AppointmentMonth.__table__
+    rows = {
+        row.period: row
+        for row in db.session.execute(
+            sa.select(t).where(t.c.practice_code == code, t.c.period.in_(periods))
         )
-    ).all()
-    sums: dict[str, dict[str, dict[str, float]]] = defaultdict(
-        lambda: {k: defaultdict(float) for k in ("status", "hcp", "mode", "lead")}
-    )
-    for period, status, hcp, mode, *leads in rows:
-        row_total = sum(v for v in leads if v is not None)
-        month = sums[period]
-        month["status"][status] += row_total
-        month["hcp"][hcp] += row_total
-        month["mode"][mode] += row_total
-        for label, count in zip(LEAD_TIMES, leads, strict=True):
-            month["lead"][label] += count or 0
-    seen = {row[0] for row in rows}
+    }
     result = {}
     for period in periods:
-        month = sums[period]
-        total = sum(month["status"].values())
+        row = rows.get(period)
         breakdown = AppointmentsBreakdown(
-            by_status=_ordered(month["status"], ["Attended", "DNA", "Unknown"]),
-            by_hcp_type=_ordered(month["hcp"], ["GP", "Other Practice staff", "Unknown"]),
-            by_mode=_ordered(
-                month["mode"],
-                ["Face-to-Face", "Telephone", "Video Conference/Online", "Home Visit", "Unknown"],
-            ),
-            by_lead_time=_ordered(month["lead"], list(LEAD_TIMES)),
+            *(_split(row, published) for published in (STATUSES, HCP_TYPES, MODES, LEAD_TIMES))
         )
-        result[period] = (int(total) if period in seen else None, breakdown)
+        result[period] = (row.total if row else None, breakdown)
     return result
 
 
-def _ordered(counts: dict[str, float], order: list[str]) -> list[Share]:
-    """Shares in the publication's order (labels it does not list come after, by name)."""
-    labels = [*order, *sorted(set(counts) - set(order))]
-    return shares([(label, int(counts.get(label, 0))) for label in labels])
+def _split(row, published: dict[str, str]) -> list[Share]:
+    """One dimension's shares in the publication's order; a suppressed cell stays missing."""
+    return shares(
+        [(label, getattr(row, column) if row else 0) for label, column in published.items()]
+    )

@@ -15,8 +15,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.ingest import load_paths
 from portal.ingest.base import IngestError
-from portal.models import AppointmentCount, MetricDistribution, Practice, PracticeMetric
-from portal.models.appointments import LEAD_TIMES
+from portal.models import AppointmentMonth, MetricDistribution, Practice, PracticeMetric
 
 GPAD = "gpad/Practice_Level_Crosstab_Oct_25_London_East_South.csv.gz"
 KEY = ["GP_CODE", "HCP_TYPE", "APPT_MODE", "NATIONAL_CATEGORY", "TIME_BETWEEN_BOOK_AND_APPT",
@@ -57,9 +56,8 @@ def stored(metric: str, period: str = "2025-10") -> dict[str, float]:
 
 
 def fact_totals() -> tuple[int, int]:
-    t = AppointmentCount.__table__
-    total = sum(sa.func.coalesce(t.c[c], 0) for c in LEAD_TIMES.values())
-    return db.session.execute(sa.select(sa.func.count(), sa.func.sum(total))).one()
+    t = AppointmentMonth.__table__
+    return db.session.execute(sa.select(sa.func.count(), sa.func.sum(t.c.total))).one()
 
 
 @pytest.mark.realdata
@@ -144,7 +142,7 @@ def test_regional_files_folder_and_zip_with_mapping(app, nhs_data, lines, tmp_pa
     with app.app_context():
         load_paths("gpad", [single])
         one_file = fact_totals()
-        db.session.execute(sa.delete(AppointmentCount))
+        db.session.execute(sa.delete(AppointmentMonth))
         db.session.commit()
         from_folder = load_paths("gpad", [month])
         folder_totals = fact_totals()
@@ -199,6 +197,20 @@ def test_unparseable_count(app, lines, good, tmp_path):
     assert str(error) == (
         "Practice_Level_Crosstab_Oct_25_Bad.csv, line 42, column COUNT_OF_APPOINTMENTS: "
         "'4O' is not a whole number"
+    )
+    assert after == before
+
+
+def test_value_outside_the_published_labels(app, lines, good, tmp_path):
+    bad = tmp_path / "Practice_Level_Crosstab_Oct_25_Bad.csv"
+    cells = lines[9].split(",")
+    cells[9] = "Carrier Pigeon"
+    write_lines(bad, [*lines[:9], ",".join(cells), *lines[10:]])
+    error, before, after = load_good_then_bad(app, good, bad)
+    assert str(error) == (
+        "Practice_Level_Crosstab_Oct_25_Bad.csv, line 10, column APPT_MODE: 'Carrier Pigeon' is "
+        "not a published APPT_MODE value (Face-to-Face; Telephone; Video Conference/Online; "
+        "Home Visit; Unknown)"
     )
     assert after == before
 
@@ -289,10 +301,9 @@ def test_suppressed_count_is_missing_not_zero(app, tmp_path):
     small_crosstab(path, ["Same Day,*,Attended", "1 Day,7,Attended"])
     with app.app_context():
         load_paths("gpad", [path])
-        row = db.session.get(
-            AppointmentCount, ("A81001", "2025-10", "Attended", "GP", "Face-to-Face")
-        )
+        row = db.session.get(AppointmentMonth, ("A81001", "2025-10"))
         assert (row.same_day, row.day_1, row.days_2_7) == (None, 7, 0)
+        assert (row.total, row.attended, row.dna, row.gp) == (7, 7, 0, 7)
         assert stored("appointments_total") == {"A81001": 7}
 
 
