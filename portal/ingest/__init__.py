@@ -21,7 +21,7 @@ from portal.ingest import (
     telephony,
     workforce,
 )
-from portal.ingest.base import IngestError, LoadResult, Progress
+from portal.ingest.base import IngestError, LoadResult, Progress, gc_paused
 
 Loader = Callable[..., list[LoadResult]]
 
@@ -69,7 +69,8 @@ def load_paths(
             for file in files:
                 if progress:
                     progress(f"loading {file.name}")
-                results.extend(loader(file, synthetic=synthetic, progress=progress, **extra))
+                with gc_paused():
+                    results.extend(loader(file, synthetic=synthetic, progress=progress, **extra))
     return results
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import re
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -232,6 +234,19 @@ def check_unique(frame: pd.DataFrame, keys: list[str], path: str | Path) -> None
     if position is not None:
         key = ", ".join(f"{k}={frame[k].iloc[position]}" for k in keys)
         raise IngestError(path, f"repeated key ({key})", line=line_of(position))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off during a bulk load: a load makes no reference cycles,
+    and one full collection over a million-row read costs about a tenth of a second."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def checksum(path: str | Path) -> str:

@@ -29,6 +29,7 @@ from portal.ingest.base import (
     bulk_insert,
     checksum,
     first_bad,
+    gc_paused,
     line_of,
     parse_numbers,
     read_csv,
@@ -74,7 +75,7 @@ def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None
             line=1,
             column=missing[0],
         )
-    with ThreadPoolExecutor(1) as pool:
+    with gc_paused(), ThreadPoolExecutor(1) as pool:
         # the file's checksum on the second core while pyarrow parses (hashlib frees the GIL)
         digest = pool.submit(checksum, path)
         table = _read(path, header)
