@@ -11,7 +11,6 @@ dimension's counts (models/appointments.py).
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -187,48 +186,59 @@ def _counts(table: pa.Table, path: Path) -> np.ndarray:
 
 def summarise(table: pa.Table, path: Path) -> pd.DataFrame:
     """Check the crosstab's keys and sum its counts per practice: one row per practice with
-    each dimension's counts as columns (AppointmentMonth's)."""
+    each dimension's counts as columns (AppointmentMonth's). Arrays of a million rows are
+    built in place where possible: fresh memory costs as much as the arithmetic."""
     codes, labels = {}, {}
     for name in KEY:
         codes[name], labels[name] = _encode(table[name], path, name)
-    key = np.zeros(table.num_rows, dtype=np.int64)
-    for name in KEY:
-        key = key * len(labels[name]) + codes[name]
+    key = codes[KEY[0]].astype(np.int64)
+    for name in KEY[1:]:
+        key *= len(labels[name])
+        key += codes[name]
     position = first_bad(pd.Series(key).duplicated())
     if position is not None:
         shown = ", ".join(f"{n}={labels[n][codes[n][position]]}" for n in KEY)
         raise IngestError(path, f"repeated key ({shown})", line=line_of(position))
+    del key
     columns_of = {
         name: _label_columns(codes[name], labels[name], published, path, name)
         for name, published in DIMENSIONS.items()
     }
     counts = _counts(table, path)
     keep = _one_name_per_practice(codes, labels, counts, path)
+    if not keep.all():
+        codes = {name: column[keep] for name, column in codes.items()}
+        counts = counts[keep]
 
-    practice, counts = codes["GP_CODE"][keep], counts[keep]
+    practices = len(labels["GP_CODE"])
     suppressed = np.isnan(counts)
-    values = np.where(suppressed, 0, counts)
-    grid = partial(_sums, practice, len(labels["GP_CODE"]), values,
-                   suppressed if suppressed.any() else None)  # fmt: skip
+    if not suppressed.any():
+        suppressed = None
+    else:
+        counts = np.where(suppressed, 0, counts)
+    practice = codes["GP_CODE"].astype(np.int64)
     frame = pd.DataFrame({"practice_code": labels["GP_CODE"]})
-    total = grid(np.zeros(len(practice), dtype=np.int32), 1)
-    frame["total"] = pd.array(total[:, 0]).astype("Int64")
+    frame["total"] = pd.array(_sums(practice, 1, practices, counts, suppressed)[:, 0]).astype(
+        "Int64"
+    )
     for name, published in DIMENSIONS.items():
-        sums = grid(columns_of[name][codes[name][keep]], len(published))
+        cells = practice * len(published)
+        cells += columns_of[name][codes[name]]
+        sums = _sums(cells, len(published), practices, counts, suppressed)
         for index, column in enumerate(published.values()):
             frame[column] = pd.array(sums[:, index]).astype("Int64")
     return frame
 
 
-def _sums(practice, practices: int, values, suppressed, cell, width: int) -> np.ndarray:
-    """Counts summed into a practices x width grid: 0 where no row falls, NaN where every
-    row's count is suppressed (`suppressed`: None when none is), else the published sum."""
-    index = practice.astype(np.int64) * width + cell
+def _sums(cells, width: int, practices: int, counts, suppressed) -> np.ndarray:
+    """Counts summed into a practices x width grid (`cells`: each row's practice x width +
+    column): 0 where no row falls, NaN where every row's count is suppressed (`suppressed`:
+    None when none is), else the sum of the published counts."""
     size = practices * width
-    sums = np.bincount(index, weights=values, minlength=size)
+    sums = np.bincount(cells, weights=counts, minlength=size)
     if suppressed is not None:
-        rows = np.bincount(index, minlength=size)
-        shown = np.bincount(index[~suppressed], minlength=size)
+        rows = np.bincount(cells, minlength=size)
+        shown = np.bincount(cells[~suppressed], minlength=size)
         sums = np.where((rows > 0) & (shown == 0), np.nan, sums)
     return sums.reshape(practices, width)
 
@@ -248,7 +258,7 @@ def _label_columns(
                 line=line_of(position),
                 column=name,
             )
-    return np.array([known[label.lower()] for label in labels], dtype=np.int64)
+    return np.array([known[label.lower()] for label in labels], dtype=np.int8)
 
 
 def _one_name_per_practice(codes, labels, counts: np.ndarray, path: Path) -> np.ndarray:
