@@ -53,54 +53,43 @@ def recompute(
     `values` has practice_code and either value (sum metrics) or numerator and denominator.
     """
     metric = METRICS[metric_id]
-    frame = values.copy()
     if metric.aggregation == "sum":
-        frame["numerator"] = frame["value"].astype("Float64")
-        frame["denominator"] = pd.NA
-        valid = frame["value"].notna()
+        numerator = _floats(values["value"])
+        denominator = np.full(len(values), np.nan)
+        valid = ~np.isnan(numerator)
+        value = numerator
     else:
-        frame["numerator"] = frame["numerator"].astype("Float64")
-        frame["denominator"] = frame["denominator"].astype("Float64")
-        valid = frame["numerator"].notna() & (frame["denominator"].fillna(0) > 0)
-        frame["value"] = (frame["numerator"] / frame["denominator"] * metric.scale).where(valid)
-    frame["value"] = frame["value"].astype("Float64")
-    frame["valid"] = valid
+        numerator, denominator = _floats(values["numerator"]), _floats(values["denominator"])
+        valid = ~np.isnan(numerator) & (np.nan_to_num(denominator) > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(valid, numerator / denominator * metric.scale, np.nan)
 
     if hierarchy is None:  # loads recomputing many metrics pass it in, read once
         hierarchy = practice_hierarchy(conn)
-    frame = frame.merge(hierarchy, on="practice_code", how="left")
-    valid = frame["valid"]
-    frame["is_england"] = frame["is_england"].fillna(True).astype(bool)
-    in_dist = valid & (frame["status"] == "active") & frame["is_england"]
-    frame["in_distribution"] = in_dist.astype(int)
-    ranked = frame.loc[in_dist, "value"].astype(float)
-    frame["percentile"] = (ranked.rank(method="average", pct=True) * 100).reindex(frame.index)
+    frame = hierarchy.set_index("practice_code").reindex(values["practice_code"]).reset_index()
+    is_england = frame["is_england"].fillna(True).to_numpy(dtype=bool)
+    in_dist = valid & (frame["status"] == "active").to_numpy() & is_england
+    percentile = np.full(len(frame), np.nan)
+    percentile[in_dist] = pd.Series(value[in_dist]).rank(method="average", pct=True) * 100
+    frame = frame.assign(value=value, numerator=numerator, denominator=denominator)
 
     _replace(conn, PracticeMetric.__table__, metric_id, period)
     bulk_insert(
         conn,
         PracticeMetric.__table__,
-        frame.assign(metric=metric_id, period=period)[
-            [
-                "metric",
-                "period",
-                "practice_code",
-                "value",
-                "numerator",
-                "denominator",
-                "percentile",
-                "in_distribution",
-            ]
-        ],
+        frame[["practice_code", "value", "numerator", "denominator"]].assign(
+            metric=metric_id,
+            period=period,
+            percentile=percentile,
+            in_distribution=in_dist.astype(int),
+        ),
     )
 
     _replace(conn, GroupMetric.__table__, metric_id, period)
-    bulk_insert(
-        conn, GroupMetric.__table__, _groups(frame[valid & frame["is_england"]], metric, period)
-    )
+    bulk_insert(conn, GroupMetric.__table__, _groups(frame[valid & is_england], metric, period))
 
     _replace(conn, MetricDistribution.__table__, metric_id, period)
-    included = frame.loc[in_dist, "value"].astype(float)
+    included = pd.Series(value[in_dist])
     deciles = included.quantile([i / 10 for i in range(1, 10)]).tolist() if len(included) else []
     distribution = pd.DataFrame(
         [
@@ -121,12 +110,14 @@ def recompute(
     bulk_insert(conn, MetricDistribution.__table__, distribution)
 
 
+def _floats(column: pd.Series) -> np.ndarray:
+    """A column of numbers as floats, missing as NaN."""
+    return column.to_numpy(dtype=float, na_value=np.nan)
+
+
 def _groups(frame: pd.DataFrame, metric, period: str) -> pd.DataFrame:
     """Ratio of sums (or plain sums) for every organisation level, with practice count and median."""
-    numbers = {
-        column: frame[column].to_numpy(dtype=float, na_value=np.nan)
-        for column in ("numerator", "denominator", "value")
-    }
+    numbers = {column: _floats(frame[column]) for column in ("numerator", "denominator", "value")}
     parts = []
     for level in LEVELS:
         if level == "england":
