@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from portal.accounts import now
 from portal.extensions import db
 from portal.models import AuditEvent
 
 log = logging.getLogger(__name__)
+_INSERT = AuditEvent.__table__.insert()  # a plain INSERT: no ORM unit of work per request
 
 
 def write_event(
@@ -27,27 +30,39 @@ def write_event(
     ods_codes: list[str] | None = None,
     query_length: int | None = None,
 ) -> None:
-    """Write one row in its own commit; a failure is logged and never changes the answer."""
+    """Write one row; a failure is logged and never changes the answer."""
+    row = {
+        "at": now(),
+        "surface": surface,
+        "user_id": user_id,
+        "connection_id": connection_id,
+        "key_id": key_id,
+        "client_id": client_id[:300] if client_id else None,
+        "method": method[:60],
+        "tool": tool[:80] if tool else None,
+        "ods_codes": ",".join(ods_codes or [])[:200] or None,
+        "query_length": query_length,
+        "outcome": outcome,
+        "status": status,
+        "latency_ms": round(latency_ms, 2),
+    }
     try:
-        db.session.rollback()
-        db.session.add(
-            AuditEvent(
-                at=now(),
-                surface=surface,
-                user_id=user_id,
-                connection_id=connection_id,
-                key_id=key_id,
-                client_id=client_id[:300] if client_id else None,
-                method=method[:60],
-                tool=tool[:80] if tool else None,
-                ods_codes=",".join(ods_codes or [])[:200] or None,
-                query_length=query_length,
-                outcome=outcome,
-                status=status,
-                latency_ms=round(latency_ms, 2),
-            )
-        )
-        db.session.commit()
+        _insert(row)
     except Exception:  # the audit must never turn an answer into a 500
         log.exception("could not write the %s audit row", surface)
         db.session.rollback()
+
+
+def _insert(row: dict) -> None:
+    """Commit the row with the request's transaction, which by now holds only reads, so it costs
+    no extra round trip; pending ORM changes are dropped first and a failed transaction replaced,
+    so nothing but the audit row is ever committed here."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        session.rollback()
+    try:
+        session.execute(_INSERT, row)
+    except SQLAlchemyError:  # the request's transaction had failed: write in a fresh one
+        session.rollback()
+        session.execute(_INSERT, row)
+    session.commit()

@@ -27,13 +27,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
+import sqlalchemy as sa
 from flask import Response, current_app, g, jsonify, request
 
 from portal.extensions import db
+from portal.models import User
 from portal.models.oauth import Connection, OAuthClient, OAuthToken
 
 SCOPE = "mcp:read"  # read-only access to what the account may see (the only scope)
@@ -50,6 +52,7 @@ class TokenInfo:
     scopes: tuple[str, ...]
     resource: str
     expires_at: datetime
+    user: User = field(repr=False, compare=False)  # the owner, loaded by the same query
 
 
 def now() -> datetime:
@@ -94,36 +97,56 @@ def resource_matches(given: str, base_url: str) -> bool:
     )
 
 
+# One indexed lookup per request, built once: the token, its connection, client and owner.
+_LOOKUP = (
+    sa.select(
+        OAuthToken.expires_at,
+        OAuthToken.revoked_at,
+        OAuthToken.resource,
+        OAuthToken.scope,
+        Connection.id.label("connection_id"),
+        Connection.user_id,
+        Connection.revoked_at.label("connection_revoked_at"),
+        Connection.last_used_at,
+        OAuthClient.client_id,
+        User,
+    )
+    .join(Connection, OAuthToken.connection_id == Connection.id)
+    .join(OAuthClient, Connection.client_pk == OAuthClient.id)
+    .join(User, Connection.user_id == User.id)
+    .where(OAuthToken.token_hash == sa.bindparam("token_hash"), OAuthToken.kind == "access")
+)
+
+
 def verify_access_token(token: str, resource: str) -> TokenInfo | None:
     """See the module docstring. Never raises for bad input."""
     if not token or len(token) > 512 or not isinstance(token, str):
         return None
-    row = db.session.execute(
-        db.select(OAuthToken, Connection, OAuthClient.client_id)
-        .join(Connection, OAuthToken.connection_id == Connection.id)
-        .join(OAuthClient, Connection.client_pk == OAuthClient.id)
-        .where(OAuthToken.token_hash == hash_token(token), OAuthToken.kind == "access")
-    ).first()
+    row = db.session.execute(_LOOKUP, {"token_hash": hash_token(token)}).first()
     if row is None:
         return None
-    tok, connection, client_id = row
     moment = now()
-    if tok.revoked_at is not None or connection.revoked_at is not None:
+    if row.revoked_at is not None or row.connection_revoked_at is not None:
         return None
-    if tok.expires_at <= moment:
+    if row.expires_at <= moment:
         return None
-    if normalise_url(resource) != normalise_url(tok.resource):
+    if normalise_url(resource) != normalise_url(row.resource):
         return None
-    if connection.last_used_at is None or moment - connection.last_used_at > LAST_USED_GRANULARITY:
-        connection.last_used_at = moment
+    if row.last_used_at is None or moment - row.last_used_at > LAST_USED_GRANULARITY:
+        db.session.execute(
+            sa.update(Connection)
+            .where(Connection.id == row.connection_id)
+            .values(last_used_at=moment)
+        )
         db.session.commit()
     return TokenInfo(
-        user_id=connection.user_id,
-        connection_id=connection.id,
-        client_id=client_id,
-        scopes=tuple(tok.scope.split()),
-        resource=tok.resource,
-        expires_at=tok.expires_at,
+        user_id=row.user_id,
+        connection_id=row.connection_id,
+        client_id=row.client_id,
+        scopes=tuple(row.scope.split()),
+        resource=row.resource,
+        expires_at=row.expires_at,
+        user=row.User,
     )
 
 

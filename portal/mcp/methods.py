@@ -55,6 +55,7 @@ class Call:
             connection_id=self.token.connection_id,
             client_id=self.token.client_id,
             scopes=self.token.scopes,
+            owner=self.token.user,
         )
 
 

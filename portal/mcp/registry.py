@@ -29,16 +29,17 @@ class ToolContext:
     scopes: tuple[str, ...] = ()
     ods_codes: list[str] = field(default_factory=list)
     query_length: int | None = None
+    owner: Any = field(default=None, repr=False)  # the User, if the caller has it already
 
     @property
     def user(self):
         """The connection's owner (loaded once), for the access policy."""
-        if not hasattr(self, "_user"):
+        if self.owner is None and self.user_id:
             from portal.extensions import db
             from portal.models import User
 
-            self._user = db.session.get(User, self.user_id) if self.user_id else None
-        return self._user
+            self.owner = db.session.get(User, self.user_id)
+        return self.owner
 
     def touch(self, *codes: str) -> None:
         for code in codes:

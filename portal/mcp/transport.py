@@ -18,7 +18,7 @@ import mcp.types as types
 from flask import Blueprint, Response, current_app, request, url_for
 from pydantic import ValidationError
 
-from portal.extensions import csrf, db
+from portal.extensions import csrf, db, limiter
 from portal.mcp import audit, methods, ratelimit
 from portal.mcp.auth import TokenInfo, check_request
 
@@ -27,10 +27,17 @@ log = logging.getLogger(__name__)
 bp = Blueprint("mcp", __name__)
 csrf.exempt(bp)
 
+
+@limiter.request_filter
+def _own_rate_limit() -> bool:
+    """Flask-Limiter's hooks skip /mcp/: it has its own per-connection limit (ratelimit.py)."""
+    return request.blueprint == bp.name
+
+
 SUPPORTED_VERSIONS = ("2025-11-25", "2025-06-18", "2025-03-26")
 LATEST_VERSION = SUPPORTED_VERSIONS[0]
 DEFAULT_VERSION = "2025-03-26"  # a request without the header (spec: assume 2025-03-26)
-MODERN_ONLY_FIELDS = ("resultType", "ttlMs", "cacheScope")  # 2026-07-28 fields we do not speak
+MODERN_ONLY_FIELDS = {"result_type", "ttl_ms", "cache_scope"}  # 2026-07-28 fields we do not speak
 
 
 def jsonrpc_error(
@@ -42,13 +49,19 @@ def jsonrpc_error(
 
 
 def _json(payload: dict, status: int = 200) -> Response:
-    response = Response(
-        json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
-        status=status,
-        mimetype="application/json",
-    )
+    return _json_text(json.dumps(payload, separators=(",", ":"), ensure_ascii=False), status)
+
+
+def _json_text(text: str, status: int = 200) -> Response:
+    response = Response(text, status=status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _result(request_id: str | int, result: types.Result) -> Response:
+    """The JSON-RPC response, serialised by pydantic in one pass (no intermediate dicts)."""
+    body = result.model_dump_json(by_alias=True, exclude_none=True, exclude=MODERN_ONLY_FIELDS)
+    return _json_text(f'{{"jsonrpc":"2.0","id":{json.dumps(request_id)},"result":{body}}}')
 
 
 def _origin_allowed(origin: str | None) -> bool:
@@ -213,12 +226,9 @@ def _handle_post(record: audit.Record) -> Response:
         log.exception("MCP %s failed", message.method)
         record.outcome = "error"
         return jsonrpc_error(200, types.INTERNAL_ERROR, "Internal error", message.id)
-    body = result.model_dump(by_alias=True, mode="json", exclude_none=True)
-    for name in MODERN_ONLY_FIELDS:
-        body.pop(name, None)
     if record.outcome is None:
         record.outcome = "ok"
-    return _json({"jsonrpc": "2.0", "id": message.id, "result": body})
+    return _result(message.id, result)
 
 
 def _params_message(error: ValidationError) -> str:
