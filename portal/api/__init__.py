@@ -7,15 +7,12 @@ docs page (/api/) and key management (/api/keys). Register both with `init_app(a
 from __future__ import annotations
 
 import logging
-import math
-import time
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 from limits import parse as parse_limit
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import HTTPException
 
+from portal import ratelimits
 from portal.access import NotFoundOrDenied, can_read_public
 from portal.api.audit import record_api_request
 from portal.api.resources import ROUTES
@@ -60,16 +57,15 @@ def _bearer() -> str | None:
 
 
 def _check_rate(key_id: int) -> None:
-    state = current_app.extensions.get("api_rate_limit")
-    if state is None:
+    limit = current_app.extensions.get("api_rate_limit")
+    if limit is None:
         return
-    limiter, item = state
-    if not limiter.hit(item, "api-key", str(key_id)):
-        reset, _ = limiter.get_window_stats(item, "api-key", str(key_id))
-        retry = max(1, math.ceil(reset - time.time()))
+    retry = ratelimits.retry_after("api-key", str(key_id), limit)
+    if retry is not None:
         raise ApiError(
             429,
-            f"Too many requests for this key: at most {item}. Try again in {retry} seconds.",
+            f"Too many requests for this key: at most {parse_limit(limit)}. "
+            f"Try again in {retry} seconds.",
             headers={"Retry-After": str(retry)},
         )
 
@@ -153,5 +149,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     limit = app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT)
     if app.config.get("RATELIMIT_ENABLED", True) and limit:
-        storage = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
-        app.extensions["api_rate_limit"] = (MovingWindowRateLimiter(storage), parse_limit(limit))
+        app.extensions["api_rate_limit"] = limit
