@@ -21,26 +21,23 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from portal import benchmarks
-from portal.extensions import db
 from portal.ingest.base import (
     IngestError,
     Progress,
-    bulk_insert,
     checksum,
     first_bad,
     gc_paused,
     line_of,
     parse_numbers,
     read_csv,
-    record_load,
     require_values,
 )
 from portal.ingest.monthly import (
     header_of,
     one_period,
     period_frame,
-    replace_practices,
     source_part,
+    store_month,
 )
 from portal.models import AppointmentMonth, RegisteredPatients
 from portal.models.appointments import DIMENSIONS
@@ -88,24 +85,18 @@ def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None
             progress(
                 f"{rows_read:,} crosstab rows -> appointments of {len(facts):,} practices, {period}"
             )
-        with db.engine.begin() as conn:
-            facts_table = AppointmentMonth.__table__
-            replace_practices(conn, facts_table, period, facts["practice_code"])
-            bulk_insert(conn, facts_table, facts.assign(period=period))
-            recompute_metrics(conn, period)
-            return [
-                record_load(
-                    conn,
-                    dataset=DATASET,
-                    period=period,
-                    part=source_part(path, "crosstab"),
-                    path=path,
-                    rows_read=rows_read,
-                    rows_loaded=len(facts),
-                    synthetic=synthetic,
-                    digest=digest.result(),
-                )
-            ]
+        return store_month(
+            AppointmentMonth.__table__,
+            period,
+            facts.assign(period=period),
+            recompute_metrics,
+            dataset=DATASET,
+            part=source_part(path, "crosstab"),
+            path=path,
+            rows_read=rows_read,
+            synthetic=synthetic,
+            digest=digest.result(),
+        )
 
 
 def _read(path: Path, header: list[str]) -> pa.Table:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,17 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from portal.ingest.base import IngestError, first_bad, line_of, normalise_header, parse_date
+from portal.extensions import db
+from portal.ingest.base import (
+    IngestError,
+    LoadResult,
+    bulk_insert,
+    first_bad,
+    line_of,
+    normalise_header,
+    parse_date,
+    record_load,
+)
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
@@ -112,6 +122,23 @@ def replace_practices(conn: Connection, table: sa.Table, period: str, codes: Ite
         conn.execute(
             table.delete().where(table.c.period == period, table.c.practice_code.in_(chunk))
         )
+
+
+def store_month(
+    table: sa.Table,
+    period: str,
+    facts: pd.DataFrame,
+    recompute: Callable[[Connection, str], None],
+    **load: object,
+) -> list[LoadResult]:
+    """One transaction: replace these practices' rows for the month with `facts` (which carry
+    their period), recompute the month's metrics and record the load (`load`: record_load's
+    dataset, part, path, rows_read, synthetic and digest)."""
+    with db.engine.begin() as conn:
+        replace_practices(conn, table, period, facts["practice_code"])
+        bulk_insert(conn, table, facts)
+        recompute(conn, period)
+        return [record_load(conn, period=period, rows_loaded=len(facts), **load)]
 
 
 def period_frame(conn: Connection, query: sa.Select) -> pd.DataFrame:

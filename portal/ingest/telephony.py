@@ -19,20 +19,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from portal import benchmarks
-from portal.extensions import db
 from portal.ingest.base import (
     IngestError,
     Progress,
-    bulk_insert,
     check_unique,
     first_bad,
     line_of,
     parse_numbers,
     read_csv,
-    record_load,
     require_values,
 )
-from portal.ingest.monthly import one_period, period_frame, replace_practices, source_part
+from portal.ingest.monthly import one_period, period_frame, source_part, store_month
 from portal.models import TelephonyCount
 from portal.models.telephony import INDICATORS
 
@@ -80,23 +77,17 @@ def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None
             f"{len(facts):,} telephony counts for {facts['practice_code'].nunique():,} "
             f"practices, {period}"
         )
-    table = TelephonyCount.__table__
-    with db.engine.begin() as conn:
-        replace_practices(conn, table, period, facts["practice_code"].unique())
-        bulk_insert(conn, table, facts)
-        recompute_metrics(conn, period)
-        return [
-            record_load(
-                conn,
-                dataset=DATASET,
-                period=period,
-                part=source_part(path, "practice"),
-                path=path,
-                rows_read=len(frame),
-                rows_loaded=len(facts),
-                synthetic=synthetic,
-            )
-        ]
+    return store_month(
+        TelephonyCount.__table__,
+        period,
+        facts,
+        recompute_metrics,
+        dataset=DATASET,
+        part=source_part(path, "practice"),
+        path=path,
+        rows_read=len(frame),
+        synthetic=synthetic,
+    )
 
 
 def _indicators(column: pd.Series, path: Path) -> pd.Series:
