@@ -21,7 +21,11 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_errors(app)
     register_template_context(app)
+    register_http(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from portal import request_logs
+
+    request_logs.install()  # no query string (search text) in request log lines
     return app
 
 
@@ -43,6 +47,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def register_http(app: Flask) -> None:
+    """Security headers on every response; behind `TRUSTED_PROXIES` reverse proxies, the
+    client's own address and scheme from X-Forwarded-For/-Proto (never the host: links come
+    from PUBLIC_BASE_URL)."""
+    from portal import security_headers
+
+    security_headers.init_app(app)
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
+
+
 def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (one metadata for Alembic)
     from portal.extensions import csrf, db, limiter, login_manager, migrate
@@ -50,14 +68,15 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    from portal import ratelimits  # noqa: F401  (registers the database:// limits storage)
+
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+    from portal import sessions
+
+    login_manager.user_loader(sessions.load_user)  # only a session at the user's version
 
 
 def register_blueprints(app: Flask) -> None:

@@ -6,20 +6,39 @@ import hashlib
 import logging
 import re
 import secrets
+import smtplib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from functools import partial
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import after_this_request, current_app, has_request_context
+from zxcvbn import zxcvbn
 
+from portal import mail
 from portal.extensions import db
-from portal.models import AccountToken, OutboxMessage, Practice, PracticeRole, User
+from portal.links import hide_tokens
+from portal.models import (
+    AccountToken,
+    OutboxMessage,
+    Practice,
+    PracticeRole,
+    RoleDecision,
+    User,
+)
 
 log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1000
+# zxcvbn's 3: "safely unguessable", moderate protection against an offline slow-hash attack.
+MIN_PASSWORD_SCORE = 3
+ZXCVBN_MAX_LENGTH = 72  # zxcvbn refuses longer input; a strong prefix makes a strong password
 
 
 class AccountError(ValueError):
@@ -53,8 +72,7 @@ def create_user(email: str, password: str, *, admin: bool = False, verified: boo
     email = normalise_email(email)
     if not EMAIL.match(email):
         raise AccountError(f"{email!r} is not an email address")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+    check_new_password(password, email=email)
     if db.session.scalar(db.select(User).filter_by(email=email)) is not None:
         raise AccountError(f"an account for {email} already exists")
     user = User(
@@ -85,7 +103,20 @@ def grant_role(email: str, ods_code: str, role: str = "member", decided_by: User
     grant = existing or PracticeRole(user_id=user.id, practice_code=code, requested_at=now())
     grant.role, grant.status, grant.decided_at = role, "active", now()
     grant.decided_by_id = decided_by.id if decided_by else None
+    grant.decided_by_site_admin = True  # decided outside the practice
     db.session.add(grant)
+    # Audited, and shown to the practice, like a site admin's decision.
+    db.session.add(
+        RoleDecision(
+            at=grant.decided_at,
+            practice_code=code,
+            subject_id=user.id,
+            actor_id=grant.decided_by_id,
+            role=role,
+            decision="granted",
+            as_site_admin=True,
+        )
+    )
     db.session.commit()
     return grant
 
@@ -106,6 +137,13 @@ def token_hash(raw: str) -> str:
 
 def issue_token(user: User, purpose: str) -> str:
     """A new one-time token for `purpose`; older unused tokens of that purpose stop working."""
+    raw = secrets.token_urlsafe(32)
+    store_token(user, purpose, token_hash(raw))
+    return raw
+
+
+def store_token(user: User, purpose: str, hashed: str) -> None:
+    """Keep a token's hash as the user's one live token for `purpose`."""
     if purpose not in TOKEN_LIFETIMES:
         raise ValueError(f"unknown token purpose {purpose!r}")
     db.session.execute(
@@ -113,19 +151,17 @@ def issue_token(user: User, purpose: str) -> str:
             AccountToken.user_id == user.id, AccountToken.purpose == purpose
         )
     )
-    raw = secrets.token_urlsafe(32)
     issued = now()
     db.session.add(
         AccountToken(
             user_id=user.id,
             purpose=purpose,
-            token_hash=token_hash(raw),
+            token_hash=hashed,
             created_at=issued,
             expires_at=issued + TOKEN_LIFETIMES[purpose],
         )
     )
     db.session.commit()
-    return raw
 
 
 def _live_token(raw: str | None, purpose: str) -> AccountToken:
@@ -156,40 +192,125 @@ def verify_email(raw: str | None) -> User:
 
 def reset_password(raw: str | None, new_password: str) -> User:
     token = _live_token(raw, "reset")
-    check_new_password(new_password)
     user = db.session.get(User, token.user_id)
+    check_new_password(new_password, email=user.email)
     user.password_hash = hash_password(new_password)
     token.used_at = now()
     # Following a link from the inbox also proves the address.
     user.verified = True
-    db.session.commit()
+    end_sessions(user)
     log.info("password reset for user %s", user.id)
     return user
 
 
-def check_new_password(password: str) -> None:
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """A signed-in user's new password; every session of theirs ends (the caller starts a new
+    one for the browser that asked)."""
+    if not check_password(user, current_password or ""):
+        raise AccountError("The current password is not correct")
+    check_new_password(new_password or "", email=user.email)
+    user.password_hash = hash_password(new_password)
+    end_sessions(user)
+    log.info("password changed for user %s", user.id)
+
+
+def check_new_password(password: str, *, email: str = "") -> None:
+    """The password policy: at least 12 characters and a zxcvbn score of 3 or more, judged
+    with the person's email address and the site's name as words an attacker would try."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > 1000:
-        raise AccountError("Passwords must be 1,000 characters or fewer")
+        raise AccountError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"Password must be {MAX_PASSWORD_LENGTH:,} characters or fewer")
+    estimate = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=_guessable_words(email))
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        feedback = estimate["feedback"]
+        reason = feedback["warning"] or next(iter(feedback["suggestions"]), "")
+        reason = reason or "Add another word or two. Uncommon words are better."
+        raise AccountError(f"This password is too common or easy to guess. {reason.rstrip('.')}.")
 
 
-# --- Mail: in development every message goes to the outbox table -----------------------------
+def _guessable_words(email: str) -> list[str]:
+    """The words an attacker tries first for this person: the site's name and the address,
+    whole, its local part with and without punctuation, and each of its pieces."""
+    email = email.lower()
+    local = email.partition("@")[0]
+    words = ["haresign", email, local, re.sub(r"[^a-z0-9]", "", local)]
+    return [w for w in dict.fromkeys(words + re.split(r"[^a-z0-9]+", email)) if w]
 
 
-def send_message(to: str, subject: str, body: str) -> OutboxMessage:
-    """Queue a message; the log names the subject only (bodies carry link tokens)."""
-    message = OutboxMessage(to_address=to, subject=subject, body=body, created_at=now())
-    db.session.add(message)
-    db.session.commit()
-    log.info("message queued in outbox: id=%s subject=%r", message.id, subject)
-    return message
+# --- Sessions: a version per user, raised to end every session started before -------------
 
 
-def outbox(limit: int = 100) -> list[OutboxMessage]:
-    return list(
-        db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
+def end_sessions(user: User) -> None:
+    """Raise the user's session version (in the database, so concurrent requests count) and
+    commit: every session started at an older version is no longer signed in."""
+    db.session.execute(
+        db.update(User)
+        .where(User.id == user.id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
     )
+    db.session.commit()
+    db.session.refresh(user)
+
+
+# --- Mail: SMTP when MAIL_URL is set, else the outbox table (development only) --------------
+
+
+def send_message(to: str, subject: str, body: str) -> None:
+    """Send one message over SMTP, or without MAIL_URL queue it in the outbox. Within a request
+    the SMTP conversation happens after the response has gone, so no page's timing shows whether
+    a message was sent (forgot-password answers alike for unknown addresses), and a failure is
+    logged, never a 500. The log names the subject only, never the address or the links."""
+    config = current_app.config
+    if not config.get("MAIL_URL"):
+        db.session.add(OutboxMessage(to_address=to, subject=subject, body=body, created_at=now()))
+        db.session.commit()
+        log.info("message queued in outbox: subject=%r", subject)
+        return
+    deliver = partial(
+        _deliver,
+        mail.parse_mail_url(config["MAIL_URL"]),
+        mail.compose(config["MAIL_FROM"], to, subject, body),
+    )
+    if not has_request_context():
+        deliver()
+        return
+
+    @after_this_request
+    def deliver_after_response(response):
+        response.call_on_close(deliver)
+        return response
+
+
+def _deliver(server: mail.MailServer, message: EmailMessage) -> None:
+    try:
+        mail.send(server, message)
+    except (smtplib.SMTPException, OSError) as exc:
+        log.warning("message not sent: subject=%r error=%s", message["Subject"], type(exc).__name__)
+        return
+    log.info("message sent: subject=%r", message["Subject"])
+
+
+@dataclass(frozen=True)
+class OutboxView:
+    """A queued message as a site admin reads it: the tokens of its links hidden."""
+
+    id: int
+    to_address: str
+    subject: str
+    body: str
+    created_at: datetime
+
+
+def outbox(limit: int = 100) -> list[OutboxView]:
+    messages = db.session.scalars(
+        db.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    )
+    return [
+        OutboxView(m.id, m.to_address, m.subject, hide_tokens(m.body), m.created_at)
+        for m in messages
+    ]
 
 
 # --- Sign-up, sign-in, deletion ------------------------------------------------------------
@@ -205,7 +326,7 @@ def sign_up(email: str, password: str, link_for: Callable[[str], str]) -> None:
     email = normalise_email(email or "")
     if not EMAIL.match(email) or len(email) > 254:
         raise AccountError("Enter an email address in the correct format, like name@example.org")
-    check_new_password(password or "")
+    check_new_password(password or "", email=email)
     existing = find_user(email)
     if existing is not None:
         hash_password(password)  # the same work as a new account, so timing says nothing
@@ -226,10 +347,17 @@ def resend_verification(user: User, link_for: Callable[[str], str]) -> None:
 
 
 def request_password_reset(email: str, link_for: Callable[[str], str]) -> None:
-    """Send a reset link when the address has an account; say nothing either way."""
+    """Send a reset link when the address has an account; say nothing either way. The token,
+    its hash, its link and the message are made whether or not the account exists, so the
+    work done before the lookup's answer matters is the same."""
     user = find_user(email) if email and len(email) <= 254 else None
+    raw = secrets.token_urlsafe(32)
+    hashed = token_hash(raw)
+    subject, body = LINK_MESSAGES["reset"]
+    body = body.format(link=link_for(raw))
     if user is not None:
-        send_link(user, "reset", link_for)
+        store_token(user, "reset", hashed)
+        send_message(user.email, subject, body)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -254,7 +382,7 @@ LINK_MESSAGES = {
 }
 
 
-def send_link(user: User, purpose: str, link_for: Callable[[str], str]) -> OutboxMessage:
+def send_link(user: User, purpose: str, link_for: Callable[[str], str]) -> None:
     """Issue a fresh token for `purpose` and mail its link to the user."""
     subject, body = LINK_MESSAGES[purpose]
     return send_message(user.email, subject, body.format(link=link_for(issue_token(user, purpose))))

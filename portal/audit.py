@@ -12,7 +12,14 @@ from portal.extensions import db
 from portal.models import AuditEvent
 
 log = logging.getLogger(__name__)
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _INSERT = AuditEvent.__table__.insert()  # a plain INSERT: no ORM unit of work per request
+
+
+def known_name(value: str | None, known, category: str) -> str:
+    """`value` when it is a name we define (a method, tool, route), else the category: text the
+    caller chose is never stored."""
+    return value if value in known else category
 
 
 def write_event(

@@ -12,12 +12,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from portal.catalogue import METRICS
+from portal.catalogue import ENGLAND, LEVELS, METRICS
 from portal.ingest.base import bulk_insert
 from portal.models import GroupMetric, Icb, MetricDistribution, Practice, PracticeMetric, SubIcb
-
-LEVELS = ("pcn", "sub_icb", "icb", "region", "england")
-ENGLAND = "ENG"
 
 
 def practice_hierarchy(conn: Connection) -> pd.DataFrame:

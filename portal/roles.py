@@ -1,7 +1,9 @@
 """Practice roles: requests, decisions and removals. Callers pass the acting user in.
 
 Who decides a practice's requests: its active admins; a site admin only where the practice
-has no active admin. The same people see and remove the practice's members.
+has no active admin. The same people see and remove the practice's members. No one decides
+their own request, site admins included. Every decision is kept in the role_decision audit,
+and a site admin's decisions are shown to the practice.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sqlalchemy as sa
 from portal.access import NotFoundOrDenied
 from portal.accounts import AccountError, now
 from portal.extensions import db
-from portal.models import Practice, PracticeRole, User
+from portal.models import Practice, PracticeRole, RoleDecision, User
 from portal.queries.practices import normalise_code
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,10 @@ STATUS_LABELS = {
     "rejected": "Rejected",
     "removed": "Removed",
 }
+OWN_REQUEST = (
+    "You cannot approve or reject your own request; "
+    "an admin of the practice, or a site admin where it has none, decides it"
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class RoleView:
     requested_at: datetime
     decided_at: datetime | None
     decided_by: str | None
+    decided_by_site_admin: bool
 
     @property
     def status_label(self) -> str:
@@ -69,6 +76,7 @@ def _views(where) -> list[RoleView]:
             r.c.requested_at,
             r.c.decided_at,
             decider.c.email,
+            r.c.decided_by_site_admin,
         )
         .join(p, p.c.code == r.c.practice_code)
         .join(who, who.c.id == r.c.user_id)
@@ -143,12 +151,14 @@ def managed_practices(user) -> list[str]:
 
 
 def requests_for(user) -> list[RoleView]:
-    """Pending requests this user may approve or reject."""
+    """Pending requests this user may approve or reject: never their own."""
     codes = managed_practices(user)
     if not codes:
         return []
     r = PracticeRole.__table__
-    return _views(sa.and_(r.c.practice_code.in_(codes), r.c.status == "pending"))
+    return _views(
+        sa.and_(r.c.practice_code.in_(codes), r.c.status == "pending", r.c.user_id != user.id)
+    )
 
 
 def members_of(user, code: str) -> list[RoleView]:
@@ -156,6 +166,36 @@ def members_of(user, code: str) -> list[RoleView]:
     if not can_manage(user, code):
         return []
     return _views(PracticeRole.__table__.c.practice_code == code)
+
+
+@dataclass(frozen=True)
+class SiteAdminDecision:
+    at: datetime
+    site_admin: str | None  # None once that account is deleted
+    person: str | None
+    role: str
+    decision: str
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+def site_admin_decisions(user, code: str) -> list[SiteAdminDecision]:
+    """Decisions made at the practice from outside it (site admins, the operations command),
+    newest first, for those who manage it."""
+    if not can_manage(user, code):
+        return []
+    d = RoleDecision.__table__
+    actor, person = User.__table__.alias("actor"), User.__table__.alias("person")
+    rows = db.session.execute(
+        sa.select(d.c.at, actor.c.email, person.c.email, d.c.role, d.c.decision)
+        .outerjoin(actor, actor.c.id == d.c.actor_id)
+        .outerjoin(person, person.c.id == d.c.subject_id)
+        .where(d.c.practice_code == code, d.c.as_site_admin.is_(True))
+        .order_by(d.c.at.desc(), d.c.id.desc())
+    ).all()
+    return [SiteAdminDecision(*row) for row in rows]
 
 
 def request_role(user, code: str | None, role: str = "member") -> PracticeRole:
@@ -194,13 +234,35 @@ def _managed_role(actor, role_id) -> PracticeRole:
     return grant
 
 
+def _record(actor, grant: PracticeRole, decision: str) -> None:
+    """Mark the role with its decider and add the decision to the audit, before the caller
+    changes the status and commits (so the actor's own standing is read as it was)."""
+    as_site_admin = bool(actor.is_admin) and not is_practice_admin(actor, grant.practice_code)
+    grant.decided_by_id, grant.decided_at = actor.id, now()
+    grant.decided_by_site_admin = as_site_admin
+    db.session.add(
+        RoleDecision(
+            at=grant.decided_at,
+            practice_code=grant.practice_code,
+            subject_id=grant.user_id,
+            actor_id=actor.id,
+            role=grant.role,
+            decision=decision,
+            as_site_admin=as_site_admin,
+        )
+    )
+
+
 def decide(actor, role_id: int, approve: bool) -> PracticeRole:
-    """Approve (active) or reject a pending request."""
+    """Approve (active) or reject a pending request; never one's own."""
+    own = db.session.get(PracticeRole, role_id) if isinstance(role_id, int) else None
+    if _signed_in(actor) and own is not None and own.user_id == actor.id:
+        raise AccountError(OWN_REQUEST)
     grant = _managed_role(actor, role_id)
     if grant.status != "pending":
         raise AccountError("That request has already been decided")
+    _record(actor, grant, "approved" if approve else "rejected")
     grant.status = "active" if approve else "rejected"
-    grant.decided_by_id, grant.decided_at = actor.id, now()
     db.session.commit()
     log.info("role %s %s by user %s", grant.id, grant.status, actor.id)
     return grant
@@ -224,8 +286,8 @@ def remove(actor, role_id: int) -> PracticeRole:
         )
         if not others:
             raise AccountError("You are the practice's only admin; add another admin first")
+    _record(actor, grant, "removed")
     grant.status = "removed"
-    grant.decided_by_id, grant.decided_at = actor.id, now()
     db.session.commit()
     log.info("role %s removed by user %s", grant.id, actor.id)
     return grant

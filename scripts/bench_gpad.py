@@ -125,7 +125,7 @@ def make_database(kind: str, tmp: Path) -> tuple[str, callable]:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         codes = practice_codes()
         db.session.execute(sa.insert(Region), [{"code": "Y56", "name": "London"}])
         db.session.execute(

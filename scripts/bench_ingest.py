@@ -37,7 +37,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db"})
         with app.app_context():
-            upgrade(revision="heads")
+            upgrade()
             load_times = [
                 timed(lambda: load_paths("patients-registered", [path])) for _ in range(RUNS)
             ]

@@ -41,13 +41,15 @@ def build(rebuild: bool) -> None:
     from portal.ingest import demo
 
     if DATABASE.exists() and not rebuild:
+        with create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{DATABASE}"}).app_context():
+            upgrade()  # later migrations, on the data built before them
         return
     FOLDER.mkdir(parents=True, exist_ok=True)
     DATABASE.unlink(missing_ok=True)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{DATABASE}"})
     started = time.perf_counter()
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         try:  # every dataset, whether or not the activity writer is wired into the demo yet
             from portal.ingest.demo_activity import write_activity
 

@@ -43,7 +43,7 @@ def main() -> None:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "RATELIMIT_ENABLED": False})
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         if db.session.execute(sa.select(DatasetLoad.id).limit(1)).first() is None:
             from portal.ingest.demo import load_demo
 

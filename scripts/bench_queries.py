@@ -128,7 +128,7 @@ def build(url: str, months: int) -> None:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context(), tempfile.TemporaryDirectory() as folder:
-        upgrade(revision="heads")
+        upgrade()
         started = time.perf_counter()
         load_demo(practices=6200, months=months, folder=Path(folder))
         print(f"  demo data loaded in {time.perf_counter() - started:.0f} s")

@@ -24,7 +24,7 @@ def main() -> None:
     host, port = "127.0.0.1", int(os.environ.get("PORT", "5000"))
     app = create_app()
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         if not loaded_datasets():
             print("First run: generating and loading synthetic England (demo data)...", flush=True)
             load_demo(progress=lambda message: print(f"  {message}", flush=True))

@@ -59,7 +59,9 @@ def sign_in(client, email: str, password: str = PASSWORD):
 
 
 def outbox_link(app, to: str, kind: str) -> str:
-    """The path of the newest link of `kind` (verify | reset-password) mailed to `to`."""
+    """The path of the newest link of `kind` (verify | reset-password) mailed to `to`; the
+    link must start with the public base URL."""
+    from portal.links import public_base_url
     from portal.models import OutboxMessage
 
     with app.app_context():
@@ -68,4 +70,5 @@ def outbox_link(app, to: str, kind: str) -> str:
             .where(OutboxMessage.to_address == to)
             .order_by(OutboxMessage.id.desc())
         )
-    return re.search(rf"http://localhost(/account/{kind}/\S+)", body).group(1)
+        base = public_base_url()
+    return re.search(rf"{re.escape(base)}(/account/{kind}/\S+)", body).group(1)

@@ -85,7 +85,7 @@ def migrate(app) -> None:
     from flask_migrate import upgrade
 
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
 
 
 @pytest.fixture(scope="session")
@@ -105,6 +105,17 @@ def app(scratch_url):
         with db.engine.begin() as conn:
             for table in tables:
                 conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def site(app, scratch_url):
+    """A second app on `app`'s database, outside the request context pytest-flask pushes for
+    `app`: each request gets its own `g`, as two browsers' requests do (Flask-Login keeps the
+    signed-in user in `g`, so tests with several clients need this)."""
+    browsers = make_app(scratch_url)
+    yield browsers
+    with browsers.app_context():
         db.engine.dispose()
 
 
@@ -167,3 +178,39 @@ def real_app(databases):
 @pytest.fixture
 def real_client(real_app):
     return real_app.test_client()
+
+
+@pytest.fixture
+def env_app(monkeypatch, scratch_url):
+    """create_app(settings from the environment), as `wsgi.py` does, on the scratch database
+    unless `database=False` (emptied after): `env_app(API_RATE_LIMIT="2/minute")`."""
+    made = []
+
+    def build(database: bool = True, **env):
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        config = {"TESTING": True}
+        if database:
+            config["SQLALCHEMY_DATABASE_URI"] = scratch_url
+        made.append(create_app(config))
+        return made[-1]
+
+    yield build
+    monkeypatch.undo()
+    cleaner = make_app(scratch_url)
+    with cleaner.app_context():
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+    for application in made:
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    """Rate-limit windows read a clock that stands still, so Retry-After is exact."""
+    from portal import ratelimits
+
+    monkeypatch.setattr(ratelimits, "clock", lambda: 1_800_000_000.0)

@@ -8,7 +8,14 @@ from datetime import timedelta
 
 from portal import accounts
 from portal.extensions import db, limiter
-from portal.models import AccountToken, OutboxMessage, PracticeRole, PrivateEntry, User
+from portal.models import (
+    AccountToken,
+    OutboxMessage,
+    PracticeRole,
+    PrivateEntry,
+    RoleDecision,
+    User,
+)
 from tests.accounts_support import (
     PASSWORD,
     add_practices,
@@ -60,7 +67,7 @@ def test_sign_up_verify_and_sign_in(app, client, caplog):
 def test_sign_up_refuses_bad_input_and_hides_existing_accounts(app, client):
     short = post(client, "/account/sign-up", {"email": "a@example.org", "password": "short"})
     assert short.status_code == 400
-    assert "Passwords need at least 10 characters" in short.get_data(as_text=True)
+    assert "Password must be at least 12 characters" in short.get_data(as_text=True)
     bad = post(client, "/account/sign-up", {"email": "not-an-email", "password": PASSWORD})
     assert bad.status_code == 400
     assert "Enter an email address in the correct format" in bad.get_data(as_text=True)
@@ -138,7 +145,7 @@ def test_password_reset(app, client, caplog):
     assert client.get(link).status_code == 200
     short = post(client, link, {"password": "short"})
     assert short.status_code == 400
-    assert "Passwords need at least 10 characters" in short.get_data(as_text=True)
+    assert "Password must be at least 12 characters" in short.get_data(as_text=True)
     done = post(client, link, {"password": "a brand new password"})
     assert done.status_code == 200
     assert "Password changed" in done.get_data(as_text=True)
@@ -190,6 +197,12 @@ def test_account_deletion_removes_personal_data_and_roles(app, client):
         assert (entry.value, entry.entered_by_id) == (10, None)
         other = db.session.scalar(db.select(PracticeRole))
         assert (other.status, other.decided_by_id) == ("active", None)
+        audit = db.session.scalar(db.select(RoleDecision))  # the decision stays, its author gone
+        assert (audit.decision, audit.actor_id, audit.subject_id) == (
+            "approved",
+            None,
+            other.user_id,
+        )
     assert client.get("/account/").status_code == 302  # signed out
 
 
@@ -260,7 +273,8 @@ def _assert_forms_have_tokens(html: str, page: str) -> None:
 def test_sign_in_is_rate_limited(scratch_url):
     limited = make_app(scratch_url, RATELIMIT_ENABLED=True, SIGN_IN_RATE_LIMIT="3 per minute")
     try:
-        limiter.reset()
+        with limited.app_context():
+            limiter.reset()
         client = limited.test_client()
         data = {"email": "nobody@example.org", "password": "wrong password"}
         codes = [post(client, "/account/sign-in", data).status_code for _ in range(4)]
@@ -270,6 +284,6 @@ def test_sign_in_is_rate_limited(scratch_url):
         assert "Too many requests" in blocked.get_data(as_text=True)
         assert client.get("/account/sign-in").status_code == 200  # only attempts are limited
     finally:
-        limiter.reset()
         with limited.app_context():
+            limiter.reset()
             db.engine.dispose()

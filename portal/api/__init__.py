@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from limits import parse as parse_limit
 from werkzeug.exceptions import HTTPException
 
 from portal import ratelimits
-from portal.access import NotFoundOrDenied, can_read_public
-from portal.api.audit import record_api_request
+from portal.access import NOT_FOUND_OR_DENIED, NotFoundOrDenied, can_read_public
+from portal.api.audit import Entry
 from portal.api.resources import ROUTES
 from portal.api.routing import (
     API_PREFIX,
@@ -25,10 +25,11 @@ from portal.api.routing import (
     error_response,
     not_found,
     run_route,
-    timed,
 )
 from portal.api_keys import verify_key
+from portal.blueprints.errors import register_json_surface
 from portal.extensions import csrf, db
+from portal.links import public_base_url
 from portal.models import User
 
 log = logging.getLogger(__name__)
@@ -71,8 +72,9 @@ def _check_rate(key_id: int) -> None:
 
 
 def serve(route: Route | None, path_args: dict, answer) -> object:
-    """Authenticate, rate-limit, answer and audit one request."""
-    elapsed = timed()
+    """Authenticate, rate-limit and answer one request; what the audit row may keep goes to
+    the request's audit entry (written by `_write_audit_row`)."""
+    entry = _entry()
     key = None
     try:
         key = verify_key(_bearer())
@@ -83,6 +85,7 @@ def serve(route: Route | None, path_args: dict, answer) -> object:
                 "Give a valid API key: Authorization: Bearer <key>. Keys are made on /api/keys.",
                 headers={"WWW-Authenticate": 'Bearer realm="api"'},
             )
+        entry.key_id, entry.user_id = key.id, key.user_id
         _check_rate(key.id)
         response = answer(user)
     except NotFoundOrDenied:
@@ -90,20 +93,60 @@ def serve(route: Route | None, path_args: dict, answer) -> object:
     except ApiError as error:
         response = error_response(error)
     except Exception:  # never a stack trace; logged and audited as our fault
-        log.exception("API error in %s", route.name if route else request.path)
+        db.session.rollback()
+        log.exception("API error in %s", route.name if route else "an unknown route")
         response = error_response(ApiError(500, "Something went wrong on our side."))
-    codes, text_length = audit_details(route, path_args)
-    record_api_request(
-        key_id=key.id if key else None,
-        user_id=key.user_id if key else None,
-        route=route.path if route else "(unknown)",
-        tool=route.name if route else None,
-        ods_codes=codes,
-        query_length=text_length,
-        status=response.status_code,
-        latency_ms=elapsed(),
-    )
+    if route is not None:
+        entry.route, entry.tool = route.path, route.name
+    entry.ods_codes, entry.query_length = audit_details(route, path_args)
     return response
+
+
+def owns(path: str) -> bool:
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def _entry() -> Entry:
+    if "api_audit" not in g:
+        g.api_audit = Entry()
+    return g.api_audit
+
+
+@bp.before_app_request
+def _start_audit_entry() -> None:
+    """The clock starts, and the route is named even if the request is refused before its view."""
+    if owns(request.path):
+        entry = _entry()
+        route = ROUTES_BY_ENDPOINT.get(request.endpoint)
+        if route is not None:
+            entry.route, entry.tool = route.path, route.name
+
+
+@bp.after_app_request
+def _write_audit_row(response: Response) -> Response:
+    """Every request under /api/v1 leaves one row, whether its view ran or it was refused
+    before (control characters, unknown method, oversized body, our own failure)."""
+    if owns(request.path):
+        _entry().write(request.method, response.status_code)
+    return response
+
+
+READ_ONLY = "The API is read-only: use GET."
+ERROR_MESSAGES = {
+    404: NOT_FOUND_OR_DENIED,
+    405: READ_ONLY,
+    413: "The request is too large.",
+    500: "Something went wrong on our side.",
+}
+
+
+def _error_outside_view(error: HTTPException) -> Response:
+    """The JSON error body for what is refused before or around the views."""
+    status = error.code or 500
+    field = getattr(error, "field", None)
+    message = ERROR_MESSAGES.get(status, error.description)
+    headers = {"Allow": "GET, HEAD, OPTIONS"} if status == 405 else None
+    return error_response(ApiError(status, message, field, headers=headers))
 
 
 def _view(route: Route):
@@ -114,6 +157,7 @@ def _view(route: Route):
     return view
 
 
+ROUTES_BY_ENDPOINT = {f"{bp.name}.{r.name}": r for r in ROUTES}
 for _route in ROUTES:
     bp.add_url_rule(_route.flask_rule, _route.name, _view(_route), methods=["GET"])
 
@@ -121,24 +165,34 @@ for _route in ROUTES:
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3.1 document, generated from the route table (no key needed)."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
-    return jsonify(document().build(base + API_PREFIX))
+    entry = _entry()
+    entry.route, entry.tool = "/openapi.json", "openapi"
+    return jsonify(document().build(public_base_url() + API_PREFIX))
 
 
 @bp.route("/", defaults={"rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def fallback(rest: str):
-    """Unknown addresses get the JSON 404; known ones used with another method a JSON 405."""
+    """Unknown addresses get the JSON 404, known ones used with another method a JSON 405: both
+    after the key is checked, as on every route."""
+    route = _route_at(request.path)
+
+    def answer(_user):
+        if route is None:
+            raise not_found()
+        raise ApiError(405, READ_ONLY, headers={"Allow": "GET, HEAD, OPTIONS"})
+
+    return serve(route, {}, answer)
+
+
+def _route_at(path: str) -> Route | None:
+    """The route a GET to this address would run, if any."""
     adapter = current_app.url_map.bind("localhost")
     try:
-        endpoint, _ = adapter.match(request.path, method="GET")
+        endpoint, _ = adapter.match(path, method="GET")
     except HTTPException:
-        endpoint = None
-    if endpoint and endpoint != "api.fallback" and request.method != "GET":
-        return error_response(
-            ApiError(405, "The API is read-only: use GET.", headers={"Allow": "GET, HEAD, OPTIONS"})
-        )
-    return error_response(not_found())
+        return None
+    return ROUTES_BY_ENDPOINT.get(endpoint)
 
 
 def init_app(app: Flask) -> None:
@@ -147,6 +201,7 @@ def init_app(app: Flask) -> None:
     csrf.exempt(bp)
     app.register_blueprint(bp)
     app.register_blueprint(pages.bp)
+    register_json_surface(app, owns, _error_outside_view)
     limit = app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT)
     if app.config.get("RATELIMIT_ENABLED", True) and limit:
         app.extensions["api_rate_limit"] = limit

@@ -1,8 +1,12 @@
-"""One audit row per API request, in the same table as MCP calls (surface "api")."""
+"""One audit row per API request, in the same table as MCP calls (surface "api"): the route's
+template (`GET /practices/{code}`), never the address the caller typed."""
 
 from __future__ import annotations
 
-from portal.audit import write_event
+import time
+from dataclasses import dataclass, field
+
+from portal.audit import HTTP_METHODS, known_name, write_event
 
 OUTCOMES_BY_STATUS = {
     200: "ok",
@@ -10,30 +14,36 @@ OUTCOMES_BY_STATUS = {
     401: "unauthorised",
     404: "not_found",
     405: "invalid",
+    413: "invalid",
     429: "rate_limited",
 }
+UNKNOWN_ROUTE = "(unknown)"
 
 
-def record_api_request(
-    *,
-    key_id: int | None,
-    user_id: int | None,
-    route: str,
-    tool: str | None,
-    ods_codes: list[str],
-    query_length: int | None,
-    status: int,
-    latency_ms: float,
-) -> None:
-    write_event(
-        surface="api",
-        method=f"GET {route}",
-        tool=tool,
-        user_id=user_id,
-        key_id=key_id,
-        ods_codes=ods_codes,
-        query_length=query_length,
-        outcome=OUTCOMES_BY_STATUS.get(status, "error" if status >= 500 else "invalid"),
-        status=status,
-        latency_ms=latency_ms,
-    )
+@dataclass
+class Entry:
+    """Filled in as the request is handled (a request refused before its view keeps the
+    defaults); written once, with the final status."""
+
+    started: float = field(default_factory=time.perf_counter)
+    key_id: int | None = None
+    user_id: int | None = None
+    route: str | None = None  # the route's template, e.g. /practices/{code}
+    tool: str | None = None  # the route's name
+    ods_codes: list[str] = field(default_factory=list)
+    query_length: int | None = None
+
+    def write(self, http_method: str, status: int) -> None:
+        method = known_name(http_method, HTTP_METHODS, "OTHER")
+        write_event(
+            surface="api",
+            method=f"{method} {self.route or UNKNOWN_ROUTE}",
+            tool=self.tool,
+            user_id=self.user_id,
+            key_id=self.key_id,
+            ods_codes=self.ods_codes,
+            query_length=self.query_length,
+            outcome=OUTCOMES_BY_STATUS.get(status, "error" if status >= 500 else "invalid"),
+            status=status,
+            latency_ms=(time.perf_counter() - self.started) * 1000,
+        )

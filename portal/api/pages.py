@@ -40,23 +40,31 @@ def docs():
     )
 
 
-@bp.route("/keys", methods=["GET", "POST"])
+@bp.get("/keys")
 @login_required
 def keys():
-    new_key, error, name = None, None, ""
-    if request.method == "POST":
-        name = request.form.get("name", "")
-        try:
-            new_key = api_keys.create_key(current_user, name)
-        except api_keys.ApiKeyError as exc:
-            error = str(exc)
-    status = 400 if error else 200
+    return _keys_page()
+
+
+@bp.post("/keys")
+@login_required
+def create_key():
+    """A separate view from the page, so a HEAD request (answered by the GET view) makes no key."""
+    name = request.form.get("name", "")
+    try:
+        new_key = api_keys.create_key(current_user, name)
+    except api_keys.ApiKeyError as exc:
+        return _keys_page(400, error=str(exc), name=name[:100])
+    return _keys_page(new_key=new_key)
+
+
+def _keys_page(status: int = 200, *, new_key=None, error=None, name: str = ""):
     return render_template(
         "api/keys.html",
         keys=api_keys.list_keys(current_user),
         new_key=new_key,
         error=error,
-        name=name[:100],
+        name=name,
     ), status
 
 

@@ -1,5 +1,7 @@
-"""Accounts: sign-up, email verification, sign-in/out, password reset, profile with practice
-roles, account deletion. Thin: parse the form, call portal.accounts / portal.roles, render."""
+"""Accounts: sign-up, email verification, sign-in/out, password reset and change, profile with
+practice roles, account deletion. Thin: parse the form, call portal.accounts / portal.roles,
+render. A form's page and its submission are separate views (GET and POST), so a HEAD request,
+which Flask answers with the GET view, never reaches the state-changing code."""
 
 from __future__ import annotations
 
@@ -16,12 +18,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from portal import accounts, roles
+from portal import accounts, roles, sessions
 from portal.access import NotFoundOrDenied
 from portal.accounts import AccountError
 from portal.extensions import limiter
+from portal.links import public_url
 from portal.queries.search import SearchError, search_practices
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -58,7 +61,8 @@ def _sign_in_email_key() -> str:
 
 
 def _link(endpoint: str):
-    return lambda token: url_for(endpoint, token=token, _external=True)
+    """Mailed links come from PUBLIC_BASE_URL, never from the request's Host header."""
+    return lambda token: public_url(endpoint, token=token)
 
 
 def _message(title: str, message: str, link: tuple[str, str] | None = None):
@@ -70,11 +74,14 @@ def _next_target() -> str | None:
     return target if accounts.is_safe_next(target) else None
 
 
-@bp.route("/sign-up", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@bp.get("/sign-up")
 def sign_up():
-    if request.method == "GET":
-        return render_template("accounts/sign_up.html", errors={}, email="")
+    return render_template("accounts/sign_up.html", errors={}, email="")
+
+
+@bp.post("/sign-up")
+@limiter.limit(_sign_in_limit)
+def create_account():
     email = request.form.get("email", "")[:300]
     try:
         accounts.sign_up(email, request.form.get("password", ""), _link("accounts.verify"))
@@ -115,13 +122,16 @@ def resend_verification():
     return redirect(url_for("accounts.profile"))
 
 
-@bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@limiter.limit("30 per hour", key_func=_sign_in_email_key, methods=["POST"])
+@bp.get("/sign-in")
 def sign_in():
+    return render_template("accounts/sign_in.html", error=None, email="", next=_next_target())
+
+
+@bp.post("/sign-in")
+@limiter.limit(_sign_in_limit)
+@limiter.limit("30 per hour", key_func=_sign_in_email_key)
+def start_session():
     target = _next_target()
-    if request.method == "GET":
-        return render_template("accounts/sign_in.html", error=None, email="", next=target)
     email = request.form.get("email", "")[:300]
     user = accounts.authenticate(email, request.form.get("password", ""))
     if user is None:
@@ -129,22 +139,29 @@ def sign_in():
         return render_template(
             "accounts/sign_in.html", error=SIGN_IN_FAILED, email=email, next=target
         ), 401
-    login_user(user)
+    sessions.start(user)
     log.info("signed in: user %s", user.id)
     return redirect(target or url_for("accounts.profile"))
 
 
 @bp.post("/sign-out")
 def sign_out():
-    logout_user()
+    """Ends this session and every other session of the account."""
+    if current_user.is_authenticated:
+        sessions.end_everywhere(current_user._get_current_object())
+    else:
+        sessions.end_here()
     return redirect(url_for("public.home"))
 
 
-@bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@bp.get("/forgot-password")
 def forgot_password():
-    if request.method == "GET":
-        return render_template("accounts/forgot_password.html")
+    return render_template("accounts/forgot_password.html")
+
+
+@bp.post("/forgot-password")
+@limiter.limit(_sign_in_limit)
+def send_reset_link():
     accounts.request_password_reset(
         request.form.get("email", "")[:300], _link("accounts.reset_password")
     )
@@ -155,19 +172,27 @@ def forgot_password():
     )
 
 
-@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@bp.get("/reset-password/<token>")
 def reset_password(token: str):
     try:
         accounts.check_token(token, "reset")
     except AccountError as exc:
         return _message("Link not valid", str(exc)), 400
-    if request.method == "GET":
-        return render_template("accounts/reset_password.html", error=None)
+    return render_template("accounts/reset_password.html", error=None)
+
+
+@bp.post("/reset-password/<token>")
+@limiter.limit(_sign_in_limit)
+def choose_new_password(token: str):
+    try:
+        accounts.check_token(token, "reset")
+    except AccountError as exc:
+        return _message("Link not valid", str(exc)), 400
     try:
         accounts.reset_password(token, request.form.get("password", ""))
     except AccountError as exc:
         return render_template("accounts/reset_password.html", error=str(exc)), 400
-    logout_user()
+    sessions.end_here()
     return _message(
         "Password changed",
         "Your password has been changed. Sign in with your new password.",
@@ -197,10 +222,14 @@ def _render_profile(status: int = 200, **extra):
         "my_roles": roles.roles_of(current_user),
         "requests": roles.requests_for(current_user),
         "managed": [(code, members) for code, members in managed if members],
+        "site_decisions": {
+            code: roles.site_admin_decisions(current_user, code) for code, _ in managed
+        },
         "query": "",
         "hits": [],
         "search_error": None,
         "role_error": None,
+        "password_error": {},
     }
     context.update(extra)
     return render_template("accounts/profile.html", **context), status
@@ -238,18 +267,42 @@ def decide_role(role_id: int, action: str):
     return redirect(back if accounts.is_safe_next(back) else url_for("accounts.profile"))
 
 
-@bp.route("/delete", methods=["GET", "POST"])
+@bp.post("/password")
+@limiter.limit(_sign_in_limit)
+@login_required
+def change_password():
+    """Ends every other session; this browser stays signed in at the new session version."""
+    user = current_user._get_current_object()
+    try:
+        accounts.change_password(
+            user, request.form.get("current_password", ""), request.form.get("new_password", "")
+        )
+    except AccountError as exc:
+        field = "current-password" if "current password" in str(exc) else "new-password"
+        return _render_profile(400, password_error={field: str(exc)})
+    sessions.start(user)
+    flash(
+        "Your password has been changed. Other browsers signed in to your account are signed out."
+    )
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.get("/delete")
 @login_required
 def delete():
-    if request.method == "GET":
-        return render_template("accounts/delete.html", error=None)
+    return render_template("accounts/delete.html", error=None)
+
+
+@bp.post("/delete")
+@login_required
+def delete_account():
     try:
         accounts.delete_account(
             current_user._get_current_object(), request.form.get("password", "")
         )
     except AccountError as exc:
         return render_template("accounts/delete.html", error=str(exc)), 400
-    logout_user()
+    sessions.end_here()
     return _message(
         "Account deleted",
         "Your account, your email address and your practice roles have been deleted.",

@@ -48,5 +48,10 @@ def suggest():
 
 @bp.get("/health")
 def health():
-    db.session.execute(sa.text("SELECT 1"))
+    """For load balancers and monitors: 200 when the database answers, else 503 (no details)."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable"), 503
     return jsonify(status="ok")

@@ -5,9 +5,8 @@ import time
 import click
 from flask.cli import AppGroup
 
-from portal.ingest import LOADERS, load_paths
-from portal.ingest.base import IngestError
 from portal.queries.datasets import loaded_datasets
+from portal.sources import SOURCES  # the loadable datasets, named without importing the loaders
 
 data_cli = AppGroup("data", help="Load NHS publications and inspect what is loaded.")
 
@@ -17,7 +16,7 @@ def _echo_progress(message: str) -> None:
 
 
 @data_cli.command("load")
-@click.argument("dataset", type=click.Choice(sorted(LOADERS)))
+@click.argument("dataset", type=click.Choice(sorted(SOURCES)))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--period",
@@ -26,6 +25,9 @@ def _echo_progress(message: str) -> None:
 )
 def load_command(dataset: str, paths: tuple[str, ...], period: str | None) -> None:
     """Load DATASET from PATHS (files, folders or zips); each file is one transaction."""
+    from portal.ingest import load_paths  # pandas and pyarrow: only for the commands that load
+    from portal.ingest.base import IngestError
+
     started = time.perf_counter()
     try:
         results = load_paths(dataset, list(paths), progress=_echo_progress, period=period)

@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from flask import current_app
 
@@ -36,7 +36,10 @@ from portal.models.oauth import AuthorizationCode, Connection, OAuthClient, OAut
 
 AUTH_METHODS = ("none", "client_secret_post", "client_secret_basic")
 GRANT_TYPES = ("authorization_code", "refresh_token")
-LOOPBACK_HOSTS = ("127.0.0.1", "[::1]", "localhost")
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")  # as urlsplit's .hostname gives them
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+MAX_METADATA_DEPTH = 16
+MAX_REGISTRATION_BYTES = 64 * 1024
 PKCE_VALUE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 CHALLENGE = re.compile(r"^[A-Za-z0-9\-_]{43}$")
 MAX_REDIRECT_URIS = 10
@@ -75,35 +78,112 @@ def client_grant_types(client: OAuthClient) -> list[str]:
 # --- registration (RFC 7591) and metadata documents -----------------------------------------
 
 
-def check_redirect_uri(uri, error: str = "invalid_redirect_uri") -> str:
-    """https anywhere, or http on a loopback host; absolute, no fragment."""
-    if not isinstance(uri, str) or not uri or len(uri) > 2000 or any(ord(c) < 33 for c in uri):
-        raise OAuthError(error, "redirect URIs must be absolute URLs")
+def _url_parts(uri, name: str, error: str) -> SplitResult:
+    """An absolute URL with a host, a valid port and no credentials; else `error`."""
+    if not isinstance(uri, str) or not uri or len(uri) > 2000:
+        raise OAuthError(error, f"{name} must be an absolute URL of at most 2000 characters")
+    if any(ord(c) < 33 or ord(c) == 127 for c in uri):
+        raise OAuthError(error, f"{name} must not contain spaces or control characters")
+    parts = urlsplit(uri)
     try:
-        parts = urlsplit(uri)
-        parts.port  # noqa: B018  (raises for a bad port)
+        port = parts.port
     except ValueError as exc:
-        raise OAuthError(error, f"{uri!r} is not a valid URL") from exc
-    if parts.fragment or not parts.netloc:
-        raise OAuthError(error, f"{uri!r} must be absolute and have no fragment")
-    loopback = (parts.hostname or "") in ("127.0.0.1", "::1", "localhost")
-    if parts.scheme == "https" or (parts.scheme == "http" and loopback):
+        raise OAuthError(error, f"{name} has an invalid port (1-65535)") from exc
+    if port == 0:
+        raise OAuthError(error, f"{name} has an invalid port (1-65535)")
+    if not parts.hostname:
+        raise OAuthError(error, f"{name} must be an absolute URL with a host")
+    if "@" in parts.netloc:
+        raise OAuthError(error, f"{name} must not contain a user name or password")
+    return parts
+
+
+def check_redirect_uri(uri, error: str = "invalid_redirect_uri") -> str:
+    """https anywhere, or http on a loopback host (RFC 8252 7.3); absolute, with a valid port,
+    no user name or password and no fragment. Any other scheme (javascript:, data:, file:,
+    custom schemes) is refused."""
+    parts = _url_parts(uri, "redirect_uri", error)
+    if "#" in uri:
+        raise OAuthError(error, "redirect_uri must not contain a fragment")
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
         return uri
-    raise OAuthError(error, f"{uri!r} must use https (or http on a loopback address)")
+    raise OAuthError(error, "redirect_uri must use https (or http on a loopback address)")
+
+
+def _https_url(value, name: str) -> str | None:
+    """client_uri, logo_uri, policy_uri, tos_uri: shown to people, so https only."""
+    if value is None:
+        return None
+    parts = _url_parts(value, name, "invalid_client_metadata")
+    if parts.scheme != "https":
+        raise OAuthError("invalid_client_metadata", f"{name} must use https")
+    return value
 
 
 def _text(value, name: str, limit: int) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+    if not isinstance(value, str) or len(value) > limit:
         raise OAuthError("invalid_client_metadata", f"{name} must be a string of at most {limit}")
     return value
+
+
+def _string_list(value, name: str, default: list[str]) -> list[str]:
+    if value is None:
+        return default
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise OAuthError("invalid_client_metadata", f"{name} must be a list of strings")
+    return value
+
+
+def _label(field_name: str | None) -> str:
+    """A field's name for an error message: the name itself only when short and printable."""
+    if field_name and len(field_name) <= 64 and _unfit_text(field_name) is None:
+        return field_name
+    return "a field"
+
+
+def _unfit_text(text: str) -> str | None:
+    """Why `text` cannot be stored as text (PostgreSQL refuses NUL), or None."""
+    if CONTROL_CHARACTERS.search(text):
+        return "contains a control character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode (an unpaired surrogate)"
+    return None
+
+
+def _check_text(text: str, field_name: str | None) -> None:
+    problem = _unfit_text(text)
+    if problem:
+        raise OAuthError("invalid_client_metadata", f"{_label(field_name)} {problem}")
+
+
+def check_metadata_values(metadata: dict) -> None:
+    """Every name and string in the metadata, however nested, is text PostgreSQL can store
+    (no NUL, no other control character, no unpaired surrogate), and nesting stays shallow.
+    Errors name the top-level field the bad value sits under."""
+    pending: list[tuple[object, str | None, int]] = [(metadata, None, 0)]
+    while pending:
+        value, top_field, depth = pending.pop()
+        if depth > MAX_METADATA_DEPTH:
+            raise OAuthError("invalid_client_metadata", f"{_label(top_field)} is nested too deeply")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _check_text(key, top_field or key)
+                pending.append((item, top_field or key, depth + 1))
+        elif isinstance(value, list):
+            pending += [(item, top_field, depth + 1) for item in value]
+        elif isinstance(value, str):
+            _check_text(value, top_field)
 
 
 def _client_fields(metadata: dict, *, default_method: str) -> dict:
     """Validate client metadata (registration request or metadata document)."""
     if not isinstance(metadata, dict):
         raise OAuthError("invalid_client_metadata", "the body must be a JSON object")
+    check_metadata_values(metadata)
     uris = metadata.get("redirect_uris")
     if not isinstance(uris, list) or not uris or len(uris) > MAX_REDIRECT_URIS:
         raise OAuthError("invalid_redirect_uri", "redirect_uris must list 1 to 10 URLs")
@@ -113,25 +193,44 @@ def _client_fields(metadata: dict, *, default_method: str) -> dict:
         raise OAuthError(
             "invalid_client_metadata", f"token_endpoint_auth_method must be one of {AUTH_METHODS}"
         )
-    grants = metadata.get("grant_types") or ["authorization_code"]
-    if not isinstance(grants, list) or not set(grants) <= set(GRANT_TYPES):
+    grants = _string_list(metadata.get("grant_types"), "grant_types", ["authorization_code"])
+    if not set(grants) <= set(GRANT_TYPES):
         raise OAuthError("invalid_client_metadata", f"grant_types must be within {GRANT_TYPES}")
     if "authorization_code" not in grants:
         raise OAuthError("invalid_client_metadata", "grant_types must include authorization_code")
-    responses = metadata.get("response_types") or ["code"]
+    responses = _string_list(metadata.get("response_types"), "response_types", ["code"])
     if responses != ["code"]:
         raise OAuthError("invalid_client_metadata", 'response_types must be ["code"]')
     name = _text(metadata.get("client_name"), "client_name", 200) or ""
-    client_uri = _text(metadata.get("client_uri"), "client_uri", 2000)
     scope = _text(metadata.get("scope"), "scope", 500) or ""
+    for link in ("logo_uri", "policy_uri", "tos_uri"):
+        _https_url(metadata.get(link), link)
     return {
         "redirect_uris": json.dumps(uris),
         "token_endpoint_auth_method": method,
         "grant_types": json.dumps(grants),
         "client_name": name.strip()[:200],
-        "client_uri": client_uri,
+        "client_uri": _https_url(metadata.get("client_uri"), "client_uri"),
         "scope": scope,
     }
+
+
+def parse_client_metadata(body: bytes) -> dict:
+    """A registration request's body as a JSON object; invalid_client_metadata (RFC 7591)
+    naming what is wrong for anything larger, deeper or other than a JSON object."""
+    if len(body) > MAX_REGISTRATION_BYTES:
+        raise OAuthError(
+            "invalid_client_metadata", f"the body is larger than {MAX_REGISTRATION_BYTES} bytes"
+        )
+    try:
+        metadata = json.loads(body)
+    except RecursionError as exc:
+        raise OAuthError("invalid_client_metadata", "the body is nested too deeply") from exc
+    except ValueError as exc:
+        raise OAuthError("invalid_client_metadata", "the body is not valid JSON") from exc
+    if not isinstance(metadata, dict):
+        raise OAuthError("invalid_client_metadata", "the body must be a JSON object")
+    return metadata
 
 
 def register_client(metadata: dict) -> dict:
@@ -165,7 +264,8 @@ def register_client(metadata: dict) -> dict:
 
 
 def find_client(client_id: str | None) -> OAuthClient | None:
-    """A registered client, or a metadata-document client (fetched and cached)."""
+    """A registered client, or a metadata-document client (fetched and cached); None for an
+    unknown id, invalid_client (401) naming the problem for an unusable metadata document."""
     if not client_id or not isinstance(client_id, str) or len(client_id) > 2048:
         return None
     if any(ord(c) < 32 for c in client_id):
@@ -186,10 +286,18 @@ def find_client(client_id: str | None) -> OAuthClient | None:
     if fresh:
         return client
     try:
-        document = cimd.fetch(client_id, allow_private=allow_private)
+        document = cimd.fetch(
+            client_id,
+            timeout=float(setting("CIMD_FETCH_TIMEOUT", cimd.TIMEOUT_SECONDS)),
+            allow_private=allow_private,
+        )
         fields = _client_fields(document, default_method="none")
-    except (cimd.MetadataDocumentError, OAuthError):
-        return None
+    except cimd.MetadataDocumentError as exc:
+        raise OAuthError("invalid_client", str(exc), 401) from exc
+    except OAuthError as error:
+        raise OAuthError(
+            "invalid_client", f"client metadata document: {error.description}", 401
+        ) from error
     if client is None:
         client = OAuthClient(client_id=client_id, kind="metadata", created_at=now())
         db.session.add(client)
@@ -244,7 +352,7 @@ def _redirect_allowed(client: OAuthClient, redirect_uri: str) -> bool:
     if redirect_uri in registered:
         return True
     given = urlsplit(redirect_uri)
-    if given.scheme != "http" or given.hostname not in ("127.0.0.1", "::1", "localhost"):
+    if given.scheme != "http" or given.hostname not in LOOPBACK_HOSTS:
         return False
     for uri in registered:  # RFC 8252 7.3: loopback redirects may use any port
         reg = urlsplit(uri)
@@ -263,23 +371,31 @@ def _single(params, name: str) -> str | None:
     values = [v for v in values if v is not None]
     if len(values) > 1:
         raise OAuthError("invalid_request", f"{name} must not be repeated")
+    if values and CONTROL_CHARACTERS.search(values[0]):
+        raise OAuthError("invalid_request", f"{name} contains a control character")
     return values[0] if values else None
+
+
+def check_form_values(pairs) -> None:
+    """Token and revocation requests: no field name or value holds a control character (NUL
+    above all, which PostgreSQL refuses): invalid_request naming the field."""
+    for name, value in pairs:
+        if CONTROL_CHARACTERS.search(name) or CONTROL_CHARACTERS.search(value):
+            raise OAuthError("invalid_request", f"{_label(name)} contains a control character")
 
 
 def validate_authorization(params, base_url: str) -> AuthorizationRequest:
     """Check an authorisation request. Raises OAuthError when the client or redirect URI is
     bad (show an error page, never redirect); other problems are returned in `.errors` with
     the redirect target known (send the error to the client)."""
-    try:
-        client_id = _single(params, "client_id")
-        redirect_uri = _single(params, "redirect_uri")
-    except OAuthError:
-        raise
+    client_id = _single(params, "client_id")
+    redirect_uri = _single(params, "redirect_uri")
     client = find_client(client_id)
     if client is None:
         raise OAuthError("invalid_client", "unknown client")
     if not redirect_uri:
         raise OAuthError("invalid_request", "redirect_uri is required")
+    check_redirect_uri(redirect_uri, "invalid_request")
     if not _redirect_allowed(client, redirect_uri):
         raise OAuthError("invalid_request", "redirect_uri does not match a registered one")
     request = AuthorizationRequest(client=client, redirect_uri=redirect_uri, state=None)

@@ -14,7 +14,8 @@ minute). Needs an app context; it commits the session.
 
 HTTP helpers for resource servers:
 
-    current_resource() -> str              the canonical MCP resource URL for this request
+    base_url() -> str                      the external origin, from PUBLIC_BASE_URL
+    current_resource() -> str              the canonical MCP resource URL
     bearer_challenge(error=None) -> Response
         401 with `WWW-Authenticate: Bearer resource_metadata="…", scope="…"` (RFC 9728 / 6750)
     authenticate(resource=None) -> TokenInfo | Response
@@ -32,9 +33,10 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
-from flask import Response, current_app, g, jsonify, request
+from flask import Response, g, jsonify, request
 
 from portal.extensions import db
+from portal.links import public_base_url
 from portal.models import User
 from portal.models.oauth import Connection, OAuthClient, OAuthToken
 
@@ -154,9 +156,9 @@ def verify_access_token(token: str, resource: str) -> TokenInfo | None:
 
 
 def base_url() -> str:
-    """The external origin: PUBLIC_BASE_URL, else derived from the request."""
-    configured = current_app.config.get("PUBLIC_BASE_URL")
-    return (configured or request.url_root).rstrip("/")
+    """The external origin: PUBLIC_BASE_URL (portal/links.py), never the request's Host, so a
+    forged Host cannot change an issuer, a resource or a link that a client receives."""
+    return public_base_url()
 
 
 def current_resource() -> str:

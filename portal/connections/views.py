@@ -17,6 +17,7 @@ import click
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     make_response,
@@ -26,22 +27,20 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 
+from portal.blueprints.errors import MESSAGES
 from portal.connections import service
 from portal.connections.service import OAuthError
-from portal.connections.tokens import (
-    MCP_PATH,
-    SCOPES_SUPPORTED,
-    base_url,
-    current_resource,
-)
+from portal.connections.tokens import MCP_PATH, SCOPES_SUPPORTED, base_url, current_resource
 from portal.extensions import csrf, limiter
 
 bp = Blueprint("oauth", __name__)
 pages = Blueprint("connections", __name__, cli_group="connections")
 
-CORS_ENDPOINTS = {
+# What clients (not people) call: open to CORS, and every error is OAuth's JSON.
+CLIENT_ENDPOINTS = {
     "oauth.protected_resource",
     "oauth.server_metadata",
     "oauth.register",
@@ -52,7 +51,7 @@ CORS_ENDPOINTS = {
 
 @bp.after_request
 def cors(response):
-    if request.endpoint in CORS_ENDPOINTS:
+    if request.endpoint in CLIENT_ENDPOINTS:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Headers"] = (
             "Authorization, Content-Type, MCP-Protocol-Version"
@@ -73,6 +72,18 @@ def json_error(error: OAuthError, *, basic_used: bool = False):
     if error.status == 401 and basic_used:
         response.headers["WWW-Authenticate"] = 'Basic realm="oauth"'
     return response
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    """Client endpoints answer every HTTP error (429, 413, a malformed body) as OAuth JSON;
+    the authorisation page keeps the site's error page."""
+    title, message = MESSAGES.get(error.code, (error.name, error.description))
+    if request.endpoint not in CLIENT_ENDPOINTS:
+        page = render_template("error.html", title=title, message=message, code=error.code)
+        return page, error.code
+    kind = "invalid_client_metadata" if request.endpoint == "oauth.register" else "invalid_request"
+    return json_error(OAuthError(kind, message, error.code))
 
 
 # --- discovery --------------------------------------------------------------------------------
@@ -127,11 +138,19 @@ def server_metadata():
 @csrf.exempt
 @limiter.limit("20/minute")
 def register():
-    metadata = request.get_json(silent=True)
     try:
-        if not isinstance(metadata, dict):
-            raise OAuthError("invalid_client_metadata", "the body must be a JSON object")
-        body = service.register_client(metadata)
+        if not request.is_json:
+            raise OAuthError(
+                "invalid_client_metadata", "the body must be JSON (Content-Type: application/json)"
+            )
+        if (request.content_length or 0) > service.MAX_REGISTRATION_BYTES:
+            raise OAuthError(
+                "invalid_client_metadata",
+                f"the body is larger than {service.MAX_REGISTRATION_BYTES} bytes",
+            )
+        # a body without a length (chunked) is read only one byte past the limit
+        raw = request.stream.read(service.MAX_REGISTRATION_BYTES + 1)
+        body = service.register_client(service.parse_client_metadata(raw))
     except OAuthError as error:
         return json_error(error)
     response = no_store(jsonify(body))
@@ -165,53 +184,69 @@ def sign_in_redirect():
         abort(503)
 
 
-@bp.route("/oauth/authorize", methods=["GET", "POST"])
+def authorize_limit() -> str:
+    """Authorisation requests (page views and decisions together) per client address."""
+    return current_app.config["AUTHORIZE_RATE_LIMIT"]
+
+
+authorize_rate = limiter.shared_limit(authorize_limit, scope="oauth-authorize")
+
+
+def error_redirect(auth: service.AuthorizationRequest, error: OAuthError):
+    return redirect_with(
+        auth.redirect_uri,
+        {
+            "error": error.error,
+            "error_description": error.description,
+            "state": auth.state,
+            "iss": base_url(),
+        },
+    )
+
+
+@bp.get("/oauth/authorize")
+@authorize_rate
 def authorize():
-    params = request.args if request.method == "GET" else request.form
+    """The consent page (GET and HEAD): shows the request, never grants it."""
     try:
-        auth = service.validate_authorization(params, base_url())
+        auth = service.validate_authorization(request.args, base_url())
     except OAuthError as error:
         return bad_request_page(error)
-    iss = base_url()
     if auth.errors:
-        error = auth.errors[0]
-        return redirect_with(
-            auth.redirect_uri,
-            {
-                "error": error.error,
-                "error_description": error.description,
-                "state": auth.state,
-                "iss": iss,
-            },
-        )
+        return error_redirect(auth, auth.errors[0])
     if not current_user.is_authenticated:
-        if request.method == "POST":
-            abort(400)
         return sign_in_redirect()
-    if request.method == "GET":
-        page = make_response(
-            render_template(
-                "connections/consent.html",
-                auth=auth,
-                client=auth.client,
-                fields={k: params.get(k) for k in CONSENT_FIELDS if params.get(k) is not None},
-            )
-        )
-        page.headers["X-Frame-Options"] = "DENY"  # no clickjacking of the consent button
-        page.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
-        return no_store(page)
-    if request.form.get("decision") != "approve":
-        return redirect_with(
-            auth.redirect_uri,
-            {
-                "error": "access_denied",
-                "error_description": "the user declined",
-                "state": auth.state,
-                "iss": iss,
+    page = make_response(
+        render_template(
+            "connections/consent.html",
+            auth=auth,
+            client=auth.client,
+            fields={
+                k: request.args.get(k) for k in CONSENT_FIELDS if request.args.get(k) is not None
             },
         )
+    )
+    page.headers["X-Frame-Options"] = "DENY"  # no clickjacking of the consent button
+    page.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+    return no_store(page)
+
+
+@bp.post("/oauth/authorize")
+@authorize_rate
+def authorize_decision():
+    """The person's answer on the consent page (CSRF-checked): a code, or access_denied."""
+    try:
+        auth = service.validate_authorization(request.form, base_url())
+    except OAuthError as error:
+        return bad_request_page(error)
+    if auth.errors:
+        return error_redirect(auth, auth.errors[0])
+    if not current_user.is_authenticated:
+        return bad_request_page(OAuthError("access_denied", "sign in before you approve"))
+    if request.form.get("decision") != "approve":
+        return error_redirect(auth, OAuthError("access_denied", "the user declined"))
     code = service.issue_code(int(current_user.get_id()), auth)
-    return redirect_with(auth.redirect_uri, {"code": code, "state": auth.state, "iss": iss})
+    return redirect_with(auth.redirect_uri, {"code": code, "state": auth.state, "iss": base_url()})
 
 
 CONSENT_FIELDS = (
@@ -238,9 +273,9 @@ def client_credentials() -> tuple[str | None, str | None, bool]:
         except (binascii.Error, UnicodeDecodeError) as exc:
             raise OAuthError("invalid_client", "malformed Basic credentials", 401) from exc
         client_id, sep, secret = decoded.partition(":")
-        if not sep:
-            raise OAuthError("invalid_client", "malformed Basic credentials", 401)
         client_id, secret = unquote_plus(client_id), unquote_plus(secret)
+        if not sep or service.CONTROL_CHARACTERS.search(client_id + secret):
+            raise OAuthError("invalid_client", "malformed Basic credentials", 401)
         form_id = request.form.get("client_id")
         if form_id and form_id != client_id:
             raise OAuthError("invalid_request", "client_id differs from the Basic credentials")
@@ -261,6 +296,7 @@ def calling_client():
 def token():
     basic_used = request.headers.get("Authorization", "")[:6].lower() == "basic "
     try:
+        service.check_form_values(request.form.items(multi=True))
         grant_type = request.form.get("grant_type")
         if not grant_type:
             raise OAuthError("invalid_request", "grant_type is required")
@@ -284,6 +320,7 @@ def token():
 def revoke():
     basic_used = request.headers.get("Authorization", "")[:6].lower() == "basic "
     try:
+        service.check_form_values(request.form.items(multi=True))
         client = calling_client()
         value = request.form.get("token")
         if not value:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import gc
 import gzip
 import hashlib
+import io
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -12,9 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.engine import Connection
 
 from portal.models import DatasetLoad
@@ -22,7 +27,11 @@ from portal.models import DatasetLoad
 # Markers the publications use for suppressed or not disclosed values: missing, never zero.
 MISSING_MARKERS = ["", "*", "-", "ND", "NA", "N/A", "..", ":"]
 
+# More than any practice could hold in a month (or a year): a count above it is a corrupt value.
+MAX_COUNT = 10_000_000
+
 Progress = Callable[[str], None]
+Parsed = TypeVar("Parsed")  # what a parser makes of a file's bytes: a DataFrame, an Arrow table
 
 
 class IngestError(Exception):
@@ -64,6 +73,132 @@ def normalise_header(name: object) -> str:
     return re.sub(r"\s+", " ", text).strip().upper()
 
 
+def max_extracted_bytes() -> int:
+    """The INGEST_MAX_EXTRACTED_BYTES setting: the most a file (or a zip's files) may unpack to."""
+    return int(current_app.config["INGEST_MAX_EXTRACTED_BYTES"])
+
+
+def too_big(path: str | Path, cap: int, size: int | None = None) -> IngestError:
+    """The error for data above the extracted-size cap (`size`: when declared beforehand)."""
+    unpacks = "more than that" if size is None else f"{size:,} bytes"
+    return IngestError(
+        path,
+        f"the data would unpack beyond the limit of {cap:,} bytes (INGEST_MAX_EXTRACTED_BYTES): "
+        f"{unpacks}",
+    )
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """A data file's bytes, gunzipped when it is .gz: a corrupt file or one above the
+    extracted-size cap is a named error, and a gzip bomb stops at the cap."""
+    path = Path(path)
+    cap = max_extracted_bytes()
+    try:
+        if not path.name.lower().endswith(".gz"):
+            if path.stat().st_size > cap:
+                raise too_big(path, cap, path.stat().st_size)
+            return path.read_bytes()
+        blocks, size = [], 0
+        with gzip.open(path, "rb") as handle:
+            while block := handle.read(1 << 24):
+                size += len(block)
+                if size > cap:
+                    raise too_big(path, cap)
+                blocks.append(block)
+        return b"".join(blocks)
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+        raise IngestError(path, f"the file is truncated or corrupt ({exc})") from None
+
+
+def read_checked(
+    path: str | Path, parse: Callable[[bytes], Parsed], *, header: bool = True
+) -> Parsed:
+    """The one read path of every CSV ingester: the file's bytes (read_bytes) handed to `parse`
+    (pandas or pyarrow), whose rows must then match the file's lines, so that a stray quote
+    cannot swallow rows nor a cut-off last row load as a short one (check_rows)."""
+    data = read_bytes(path)
+    parsed = parse(data)
+    check_rows(path, data, len(parsed), header=header)
+    return parsed
+
+
+def check_rows(path: str | Path, data: bytes, rows: int, *, header: bool) -> None:
+    """Parsed rows against physical lines: publications have no line breaks inside values, so
+    one row per line (plus the header); and the last row has as many fields as the first.
+
+    The count is a byte count of newlines; only a mismatch (blank lines, a runaway quote) costs
+    a scan with the csv module, which finds where a quoted field starts to swallow lines."""
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    if lines != rows + header:
+        runaway_quote(path, data, header)
+    last_row_complete(path, data, header)
+
+
+def runaway_quote(path: str | Path, data: bytes, header: bool) -> None:
+    """Raise at the first record spanning more than one line (a quoted field that runs on:
+    a stray or unbalanced quote), naming its first line and the field that runs on."""
+    text = io.StringIO(data.decode("utf-8-sig", errors="replace"), newline=None)
+    reader = csv.reader(text)
+    names: list[str] = []
+    ended = 0  # the line the previous record ended on
+    try:
+        for record in reader:
+            if reader.line_num > ended + 1 and record:
+                field = next((i for i, v in enumerate(record) if "\n" in v), len(record) - 1)
+                first = ended + 1
+                column = names[field] if field < len(names) else field + 1
+                raise IngestError(
+                    path,
+                    f"a quoted field runs on over {reader.line_num - first + 1} lines "
+                    "(an unbalanced quote?)",
+                    line=first,
+                    column=column,
+                )
+            if header and not names and record:
+                names = [normalise_header(v) for v in record]
+            ended = reader.line_num
+    except csv.Error:  # a field runs on past the csv module's size limit: name where it starts
+        start = text.getvalue().split("\n", ended + 1)[ended]
+        field = len(next(csv.reader([start]), [""])) - 1
+        column = names[field] if field < len(names) else field + 1
+        raise IngestError(
+            path,
+            "a quoted field runs on over many lines (an unbalanced quote?)",
+            line=ended + 1,
+            column=column,
+        ) from None
+
+
+def last_row_complete(path: str | Path, data: bytes, header: bool) -> None:
+    """A file cut off mid-row leaves a last row with fewer fields than the first (the header);
+    parsers pad it with empty values, which would load as suppressed figures."""
+    end = len(data)
+    while end and data[end - 1] in b"\r\n":  # trailing line ends, without copying the data
+        end -= 1
+    start = data.rfind(b"\n", 0, end) + 1
+    if start == 0:
+        return
+    first = first_line(data)
+    width = len(first)
+    fields = next(csv.reader([data[start:end].decode("utf-8-sig", errors="replace")]), [])
+    if len(fields) < width:
+        names = [normalise_header(c) for c in first] if header else []
+        missing = len(fields)
+        raise IngestError(
+            path,
+            f"the row ends after {len(fields)} of {width} fields (is the file truncated?)",
+            line=data.count(b"\n", 0, start) + 1,
+            column=names[missing] if missing < len(names) else missing + 1,
+        )
+
+
+def first_line(data: bytes) -> list[str]:
+    """The fields on a file's first line (its header, where it has one)."""
+    end = data.find(b"\n")
+    first = (data if end < 0 else data[:end]).rstrip(b"\r").decode("utf-8-sig", errors="replace")
+    return next(csv.reader([first]), [])
+
+
 def read_csv(
     path: str | Path,
     required: Iterable[str],
@@ -74,28 +209,30 @@ def read_csv(
 ) -> pd.DataFrame:
     """Read a (possibly gzipped) CSV as strings with normalised headers, checking required columns."""
     path = Path(path)
-    try:
-        frame = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            header=0 if header else None,
-            names=names,
-            compression="infer",
-            encoding="utf-8-sig",
-            engine="c",
-            low_memory=False,
-        )
-    except pd.errors.ParserError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        line = int(match.group(1)) if match else None
-        raise IngestError(path, f"malformed CSV row ({exc})", line=line) from None
-    except pd.errors.EmptyDataError:
-        raise IngestError(path, "the file is empty") from None
-    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
-        raise IngestError(path, f"the file is truncated or corrupt ({exc})") from None
-    except UnicodeDecodeError as exc:
-        raise IngestError(path, f"the file is not UTF-8 text ({exc.reason})") from None
+
+    def parse(data: bytes) -> pd.DataFrame:
+        try:
+            return pd.read_csv(
+                io.BytesIO(data),
+                dtype=str,
+                keep_default_na=False,
+                header=0 if header else None,
+                names=names,
+                encoding="utf-8-sig",
+                engine="c",
+                low_memory=False,
+            )
+        except pd.errors.ParserError as exc:
+            runaway_quote(path, data, header)  # names where a stray quote starts, if one does
+            match = re.search(r"line (\d+)", str(exc))
+            line = int(match.group(1)) if match else None
+            raise IngestError(path, f"malformed CSV row ({exc})", line=line) from None
+        except pd.errors.EmptyDataError:
+            raise IngestError(path, "the file is empty") from None
+        except UnicodeDecodeError as exc:
+            raise IngestError(path, f"the file is not UTF-8 text ({exc.reason})") from None
+
+    frame = read_checked(path, parse, header=header)
     if header:
         frame.columns = [normalise_header(c) for c in frame.columns]
         require_columns(frame, required, path, dataset)
@@ -149,11 +286,16 @@ def parse_numbers(
     integer: bool = True,
     allow_missing: bool = True,
     header: bool = True,
+    low: float | None = 0,
+    high: float | None = MAX_COUNT,
+    checked: pd.Series | None = None,
 ) -> pd.Series:
-    """Convert a text column to numbers; suppression markers become missing, junk is an error."""
+    """Convert a text column to numbers; suppression markers become missing, junk is an error,
+    and so is a value outside [`low`, `high`] (default: a count), NaN or infinity. `checked`:
+    the rows whose range is checked (default all), where a file mixes practices and totals."""
     raw = frame[column].str.strip()
     missing = raw.isin(MISSING_MARKERS)
-    numbers = pd.to_numeric(raw.where(~missing), errors="coerce")
+    numbers = pd.to_numeric(raw.where(~missing), errors="coerce").astype(float)
     bad = numbers.isna() & ~missing
     position = first_bad(bad)
     if position is not None:
@@ -170,6 +312,7 @@ def parse_numbers(
             raise IngestError(
                 path, "a value is required here", line=line_of(position, header), column=column
             )
+    check_range(numbers, raw, path, column, low=low, high=high, header=header, checked=checked)
     if integer:
         fractional = numbers.notna() & (numbers % 1 != 0)
         position = first_bad(fractional)
@@ -182,6 +325,42 @@ def parse_numbers(
             )
         return numbers.astype("Int64")
     return numbers.astype("Float64")
+
+
+def check_range(
+    numbers: pd.Series | np.ndarray,
+    shown: object,
+    path: str | Path,
+    column: str,
+    *,
+    low: float | None,
+    high: float | None,
+    header: bool = True,
+    checked: pd.Series | None = None,
+) -> None:
+    """No figure outside [`low`, `high`] nor infinite (`numbers`, NaN where missing; `shown`:
+    the values as written, any array-like, for the error)."""
+    values = np.asarray(numbers, dtype=float)
+    outside = np.isinf(values)
+    if low is not None:
+        outside |= values < low
+    if high is not None:
+        outside |= values > high
+    if checked is not None:
+        outside &= np.asarray(checked, dtype=bool)
+    position = first_bad(pd.Series(outside))
+    if position is not None:
+        if low is None or high is None:
+            bounds = f"at most {high:,}" if low is None else f"at least {low:,}"
+        else:
+            bounds = f"{low:,} to {high:,}"
+        raise IngestError(
+            path,
+            f"{str(np.asarray(shown, dtype=object)[position])!r} is outside the plausible "
+            f"range ({bounds})",
+            line=line_of(position, header),
+            column=column,
+        )
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d%b%Y", "%Y%m%d", "%d/%m/%Y", "%d-%b-%y", "%b-%y", "%Y-%m")

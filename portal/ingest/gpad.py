@@ -22,13 +22,17 @@ from sqlalchemy.engine import Connection
 
 from portal import benchmarks
 from portal.ingest.base import (
+    MAX_COUNT,
+    MISSING_MARKERS,
     IngestError,
     Progress,
+    check_range,
     checksum,
     first_bad,
     gc_paused,
     line_of,
     parse_numbers,
+    read_checked,
     read_csv,
     require_values,
 )
@@ -100,36 +104,42 @@ def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None
 
 
 def _read(path: Path, header: list[str]) -> pa.Table:
-    """The needed columns, read by pyarrow (fast, multi-threaded) and named as normalised: text
-    columns dictionary-encoded as they are parsed, counts as integers when they all are.
+    """The needed columns, read by pyarrow (fast, multi-threaded) through the shared checked read
+    (read_checked) and named as normalised: text columns dictionary-encoded as they are parsed,
+    counts as integers when they all are.
 
     A file pyarrow cannot parse is re-read row by row so the error names the bad line.
     """
     raw = dict(zip(header, header_of(path, raw=True), strict=True))
     text = pa.dictionary(pa.int32(), pa.string())
-    try:
+
+    def parse(data: bytes) -> pa.Table:
         try:
-            table = _read_as(path, raw, {**dict.fromkeys(COLUMNS, text), COUNT: pa.int64()})
-        except pa.ArrowInvalid:  # a suppression marker or junk among the counts: see _counts
-            table = _read_as(path, raw, {**dict.fromkeys(COLUMNS, text), COUNT: pa.string()})
-    except (pa.ArrowInvalid, OSError, EOFError, UnicodeDecodeError):
-        # the row-by-row reader names a malformed line; a short (truncated) row shows as
-        # empty key fields
-        frame = read_csv(path, COLUMNS, dataset=DATASET)
-        require_values(frame, [DATE, *KEY, COUNT], path)
-        raise IngestError(path, "the file cannot be read as CSV") from None
+            try:
+                return _read_as(data, raw, {**dict.fromkeys(COLUMNS, text), COUNT: pa.int64()})
+            except pa.ArrowInvalid:  # a suppression marker or junk among the counts: see _counts
+                return _read_as(data, raw, {**dict.fromkeys(COLUMNS, text), COUNT: pa.string()})
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            # the row-by-row reader names a malformed line (a stray quote, a short row); a
+            # short row inside the file shows as empty key fields
+            frame = read_csv(path, COLUMNS, dataset=DATASET)
+            require_values(frame, [DATE, *KEY, COUNT], path)
+            raise IngestError(path, "the file cannot be read as CSV") from None
+
+    table = read_checked(path, parse)
     return table.rename_columns(COLUMNS).unify_dictionaries()
 
 
-def _read_as(path: Path, raw: dict[str, str], types: dict[str, pa.DataType]) -> pa.Table:
+def _read_as(data: bytes, raw: dict[str, str], types: dict[str, pa.DataType]) -> pa.Table:
     wanted = [raw[c] for c in COLUMNS]
     return pv.read_csv(
-        path,
+        pa.py_buffer(data),
         convert_options=pv.ConvertOptions(
             include_columns=wanted,
             column_types={raw[c]: t for c, t in types.items()},
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
+            null_values=MISSING_MARKERS,  # not pyarrow's own list, which takes 'NaN' as missing
         ),
     )
 
@@ -170,7 +180,9 @@ def _counts(table: pa.Table, path: Path) -> np.ndarray:
     """COUNT_OF_APPOINTMENTS as numbers; suppression markers are missing (NaN), junk an error."""
     column = table[COUNT]
     if pa.types.is_integer(column.type):
-        return column.to_numpy().astype(float)
+        counts = column.to_numpy().astype(float)
+        check_range(counts, column, path, COUNT, low=0, high=MAX_COUNT)
+        return counts
     text = pd.DataFrame({COUNT: column.to_pandas()})
     return parse_numbers(text, COUNT, path).to_numpy(dtype=float, na_value=np.nan)
 

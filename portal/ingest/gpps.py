@@ -27,6 +27,7 @@ MEASURES = {
     "BASEEVALW": "base_weighted",
     "BASEEVALUW": "base_unweighted",
 }
+FRACTIONS = {"PCTEVAL", "LOWILEVAL", "HIWILEVAL", "RESPRATE"}  # 0-1 as published, never %
 PRACTICE_FIELDS = {
     "DISTRIBUTED": "distributed",
     "RECEIVED": "received",
@@ -51,9 +52,7 @@ def load(
 
     practices = pd.DataFrame({"practice_code": codes, "period": period})
     for column, field in PRACTICE_FIELDS.items():
-        practices[field] = (
-            parse_numbers(frame, column, path, integer=False) if column in frame.columns else pd.NA
-        )
+        practices[field] = number(frame, column, path) if column in frame.columns else pd.NA
 
     questions = sorted(
         {m.group(1) for c in frame.columns if (m := re.match(r"^(.+)\.PCTEVAL$", c))}
@@ -65,11 +64,7 @@ def load(
         )
         for measure, field in MEASURES.items():
             column = f"{question}.{measure}"
-            part[field] = (
-                parse_numbers(frame, column, path, integer=False)
-                if column in frame.columns
-                else pd.NA
-            )
+            part[field] = number(frame, column, path) if column in frame.columns else pd.NA
         if question == HEADLINE:
             headline = part  # every practice, so a suppressed share is a missing value
         parts.append(part[part["pct_eval"].notna()])
@@ -101,3 +96,10 @@ def load(
             synthetic=synthetic,
         )
     ]
+
+
+def number(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
+    """A survey figure: a proportion between 0 and 1, else a count."""
+    if column.rpartition(".")[2] in FRACTIONS:
+        return parse_numbers(frame, column, path, integer=False, high=1)
+    return parse_numbers(frame, column, path, integer=False)

@@ -70,11 +70,12 @@ def check_period_matches_name(path: Path, periods: Iterable[str], column: str) -
         )
 
 
-def header_of(path: Path, *, raw: bool = False) -> list[str]:
-    """The column names of a (possibly gzipped) CSV from its first line, normalised unless raw."""
+def header_of(path: Path, *, raw: bool = False, errors: str = "strict") -> list[str]:
+    """The column names of a (possibly gzipped) CSV from its first line, normalised unless raw
+    (`errors`: as for decoding, 'replace' where a file is only looked at to be skipped)."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        with opener(path, "rt", encoding="utf-8-sig", errors=errors, newline="") as handle:
             first = handle.readline()
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise IngestError(path, f"the file is truncated or corrupt ({exc})") from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -23,6 +24,8 @@ from portal.ingest.base import (
     Progress,
     bulk_insert,
     check_unique,
+    first_bad,
+    line_of,
     parse_numbers,
     read_csv,
     record_load,
@@ -53,6 +56,8 @@ METRICS = {
     "PATIENTS_REGISTERED": "patients_registered",
     "OC_RATE_PER_1000_REGISTERED_PATIENTS": "published_rate_per_1000",
 }
+FLAGS = {"OC_PARTICIPATION", "OC_CAPABILITY", "OC_SYSTEM_USAGE"}  # 1 yes, 0 no
+RATES = {"OC_RATE_PER_1000_REGISTERED_PATIENTS"}  # every other metric is a whole count
 METRIC_IDS = ["oc_submissions", "oc_clinical_share", "oc_rate_per_1000"]
 UNKNOWN_TIME = "Unknown"  # the day-and-time file leaves SUBMISSION_TIME empty when not known
 
@@ -84,6 +89,7 @@ def _load_long(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Progr
     check_unique(frame, ["MONTH", "GP_CODE", "METRIC"], path)
     values = parse_numbers(frame, "VALUE", path, integer=False)
     known = frame["METRIC"].isin(METRICS)
+    _check_values(frame, values, known, path)
     long = pd.DataFrame(
         {
             "period": frame["MONTH"],
@@ -143,6 +149,24 @@ def _load_long(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Progr
                 )
             )
     return results
+
+
+def _check_values(frame: pd.DataFrame, values: pd.Series, known: pd.Series, path: Path) -> None:
+    """Counts are whole and flags 0 or 1: anything else would be rounded into a wrong figure."""
+    present = values.notna().to_numpy(dtype=bool)
+    metric = frame["METRIC"]
+    number = values.to_numpy(dtype=float, na_value=np.nan)
+    fractional = known & ~metric.isin(RATES) & (present & (number % 1 != 0))
+    not_flag = metric.isin(FLAGS) & (present & (number != 0) & (number != 1))
+    for bad, message in ((fractional, "is not a whole number"), (not_flag, "is not 0 or 1")):
+        position = first_bad(bad)
+        if position is not None:
+            raise IngestError(
+                path,
+                f"{frame['VALUE'].iloc[position].strip()!r} {message} ({metric.iloc[position]})",
+                line=line_of(position),
+                column="VALUE",
+            )
 
 
 def recompute_metrics(conn: Connection, period: str, hierarchy: pd.DataFrame | None = None) -> None:

@@ -98,10 +98,11 @@ def _load_quin_age(frame: pd.DataFrame, path: Path, synthetic: bool, progress: P
     require_columns(frame, QUIN_COLUMNS, path)
     require_values(frame, ["EXTRACT_DATE", "ORG_TYPE", "ORG_CODE", "SEX", "AGE_GROUP_5"], path)
     period = single_period(frame, "EXTRACT_DATE", path)
-    patients = parse_numbers(frame, "NUMBER_OF_PATIENTS", path)
     sex = frame["SEX"].str.strip().str.lower()
     band = frame["AGE_GROUP_5"].str.strip()
     keep = frame["ORG_TYPE"].str.strip().eq("GP") & sex.isin(["male", "female"]) & band.ne("ALL")
+    # the range of the practice rows stored (region and ICB totals run to millions)
+    patients = parse_numbers(frame, "NUMBER_OF_PATIENTS", path, checked=keep)
     facts = pd.DataFrame(
         {
             "practice_code": frame["ORG_CODE"].str.strip(),

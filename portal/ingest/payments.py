@@ -25,6 +25,8 @@ TOTAL = "TOTAL NHS PAYMENTS TO GENERAL PRACTICE"
 PER_REGISTERED = "AVERAGE PAYMENTS PER REGISTERED PATIENT"
 PER_WEIGHTED = "AVERAGE PAYMENTS PER WEIGHTED PATIENT"
 NOT_LINES = {REGISTERED, WEIGHTED}
+MAX_POUNDS = 1_000_000_000  # a practice's year in pounds, either way (deductions are negative)
+PATIENT_COUNTS = {REGISTERED, WEIGHTED}
 
 
 def load(
@@ -45,7 +47,9 @@ def load(
     def number(column: str) -> pd.Series:
         if column not in frame.columns:
             return pd.Series(pd.NA, index=frame.index, dtype="Float64")
-        return parse_numbers(frame, column, path, integer=False)
+        if column in PATIENT_COUNTS:
+            return parse_numbers(frame, column, path, integer=False)
+        return money(frame, column, path)
 
     practices = pd.DataFrame(
         {
@@ -65,7 +69,7 @@ def load(
         text = frame[column].str.strip()
         numeric = pd.to_numeric(text.where(~text.isin(MISSING_MARKERS)), errors="coerce")
         if numeric.notna().any():  # a money column: every value must then parse
-            amounts = parse_numbers(frame, column, path, integer=False)
+            amounts = money(frame, column, path)
             lines.append(
                 pd.DataFrame(
                     {
@@ -108,6 +112,11 @@ def load(
             synthetic=synthetic,
         )
     ]
+
+
+def money(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
+    """A column of pounds: negative amounts are deductions, not errors."""
+    return parse_numbers(frame, column, path, integer=False, low=-MAX_POUNDS, high=MAX_POUNDS)
 
 
 def _published_headings(path: Path, frame: pd.DataFrame) -> dict[str, str]:

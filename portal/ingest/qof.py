@@ -26,12 +26,12 @@ from portal.ingest.base import (
     check_unique,
     first_bad,
     line_of,
-    normalise_header,
     parse_numbers,
     read_csv,
     require_columns,
     require_values,
 )
+from portal.ingest.monthly import header_of
 from portal.ingest.periods import FINANCIAL, financial_year_from_name, resolve_period
 from portal.models import QofAchievement, QofIndicator, QofPrevalence
 from portal.qof_registers import DOMAINS, REGISTERS, achievement_metric, prevalence_metric
@@ -51,17 +51,6 @@ ACHIEVEMENT_MEASURES = {
 }
 
 
-def _header(path: Path) -> list[str]:
-    """The normalised column names, read leniently: skipped files need not even be UTF-8."""
-    try:
-        columns = pd.read_csv(
-            path, nrows=0, encoding="utf-8-sig", encoding_errors="replace", compression="infer"
-        ).columns
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError) as exc:
-        raise IngestError(path, f"not a readable CSV file ({exc})") from None
-    return [normalise_header(c) for c in columns]
-
-
 def _kind(columns: list[str]) -> str | None:
     columns = set(columns)
     if {"INDICATOR_POINT_VALUE", "DOMAIN_CODE"} <= columns:
@@ -78,7 +67,7 @@ def _kind(columns: list[str]) -> str | None:
 def _load(path, dataset: str, synthetic: bool, progress: Progress | None, period: str | None):
     path = Path(path)
     period = resolve_period(path, period, financial_year_from_name, FINANCIAL, "2020-21")
-    kind = _kind(_header(path))
+    kind = _kind(header_of(path, errors="replace"))  # lenient: skipped files need not be UTF-8
     if kind in (None, "other"):  # a published name says what the file should be
         named = path.name.upper()
         for prefix, what in (("PREVALENCE", PREVALENCE), ("ACHIEVEMENT", ACHIEVEMENT),

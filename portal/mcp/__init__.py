@@ -6,12 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.mcp import prompts, resources
+    from portal.mcp import prompts, resources, transport
     from portal.mcp.registry import registry
     from portal.mcp.tools import register_all
-    from portal.mcp.transport import bp
 
     register_all(registry)
     resources.register_defaults()
     prompts.register_defaults()
-    app.register_blueprint(bp)
+    transport.init_app(app)  # the endpoint, and JSON-RPC errors for the rest of /mcp/

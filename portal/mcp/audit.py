@@ -1,4 +1,5 @@
-"""One audit row per MCP request (DESIGN.md §3): never argument free text."""
+"""One audit row per MCP request (DESIGN.md §3): never argument free text, and never a name the
+caller made up (an unknown method, tool, prompt or resource is stored as its category)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ from portal.audit import write_event
 
 log = logging.getLogger(__name__)
 
+NO_METHOD = "(none)"  # refused before a JSON-RPC method was read
+UNKNOWN_METHOD = "unknown_method"
+UNKNOWN_TOOL = "unknown_tool"
+UNKNOWN_PROMPT = "unknown_prompt"
+UNKNOWN_RESOURCE = "unknown_resource"
+
 
 @dataclass
 class Record:
-    """Filled in as the request is handled; written once at the end."""
+    """Filled in as the request is handled; written once at the end, with the final status."""
 
-    method: str
+    method: str = NO_METHOD
     tool: str | None = None
     user_id: int | None = None
     connection_id: int | None = None
@@ -23,9 +30,10 @@ class Record:
     ods_codes: list[str] = field(default_factory=list)
     query_length: int | None = None
     outcome: str | None = None
+    started: float = field(default_factory=time.perf_counter)
 
-    def finish(self, status: int, started: float) -> None:
-        latency_ms = (time.perf_counter() - started) * 1000
+    def finish(self, status: int) -> None:
+        latency_ms = (time.perf_counter() - self.started) * 1000
         outcome = self.outcome or (
             "ok" if status < 400 else "error" if status >= 500 else "invalid"
         )

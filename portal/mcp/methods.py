@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import mcp.types as types
+import mcp_types as types  # the wire types alone, without the SDK's client and server
 
 from portal.access import NOT_FOUND_OR_DENIED, NotFoundOrDenied
 from portal.extensions import db
@@ -92,9 +92,10 @@ def tools_list(_call: Call) -> types.ListToolsResult:
 def tools_call(call: Call) -> types.CallToolResult:
     params = call.request.params
     spec = registry.get(params.name)
-    call.record.tool = params.name[:80]
     if spec is None:
+        call.record.tool = audit.UNKNOWN_TOOL
         raise RpcError(types.INVALID_PARAMS, f"Unknown tool: {params.name[:80]}")
+    call.record.tool = spec.name
     ctx = call.context()
     arguments = params.arguments or {}
     try:
@@ -148,7 +149,7 @@ def resource_templates_list(_call: Call) -> types.ListResourceTemplatesResult:
 
 def resources_read(call: Call) -> types.ReadResourceResult:
     uri = str(call.request.params.uri)
-    call.record.tool = uri[:80]
+    call.record.tool = _resource_name(uri)
     ctx = call.context()
     found = resources.registry.resolve(uri)
     if found is None:
@@ -159,6 +160,14 @@ def resources_read(call: Call) -> types.ReadResourceResult:
     return types.ReadResourceResult(contents=contents)
 
 
+def _resource_name(uri: str) -> str:
+    """What the audit keeps: the resource's URI or its template, never the URI as sent."""
+    if any(r.uri == uri for r in resources.registry.all()):
+        return uri
+    template = next((t for t in resources.registry.templates() if t.match(uri) is not None), None)
+    return template.uri_template if template else audit.UNKNOWN_RESOURCE
+
+
 def prompts_list(_call: Call) -> types.ListPromptsResult:
     return types.ListPromptsResult(
         prompts=[types.Prompt.model_validate(p.describe()) for p in prompts.registry.all()]
@@ -167,8 +176,8 @@ def prompts_list(_call: Call) -> types.ListPromptsResult:
 
 def prompts_get(call: Call) -> types.GetPromptResult:
     params = call.request.params
-    call.record.tool = params.name[:80]
     spec = prompts.registry.get(params.name)
+    call.record.tool = spec.name if spec else audit.UNKNOWN_PROMPT
     if spec is None:
         raise RpcError(types.INVALID_PARAMS, f"Unknown prompt: {params.name[:80]}")
     arguments = params.arguments or {}

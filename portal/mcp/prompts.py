@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import mcp.types as types
+import mcp_types as types  # the wire types alone, without the SDK's client and server
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import mcp.types as types
+import mcp_types as types  # the wire types alone, without the SDK's client and server
 
 Reader = Callable[..., list[Any]]  # (ctx, uri, **template variables) -> resource contents
 

@@ -2,23 +2,30 @@
 
 One JSON-RPC message per POST, validated and serialised with `mcp.types`. Checks, in order:
 method (GET/DELETE → 405), Origin (→ 403), bearer token with audience and revocation (→ 401),
-per-connection rate limit (→ 429), Accept (→ 406), Content-Type (→ 415), body (→ 400),
-MCP-Protocol-Version (→ 400). Every request leaves one audit row (portal/mcp/audit.py).
+per-connection rate limit (→ 429), Accept (→ 406), Content-Type (→ 415), body size (→ 413),
+body (→ 400: parse error, invalid request, id of the wrong type), MCP-Protocol-Version (→ 400),
+params (→ -32602, control characters included). Every request under /mcp, the refused ones
+too (unknown addresses, other methods, control characters in the address), leaves one audit
+row (portal/mcp/audit.py).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
-import mcp.types as types
-from flask import Blueprint, Response, current_app, request, url_for
+import mcp_types as types  # the wire types alone, without the SDK's client and server
+from flask import Blueprint, Flask, Response, current_app, g, request, url_for
 from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from portal.audit import known_name
+from portal.blueprints.errors import register_json_surface
+from portal.control_characters import find_in_json
 from portal.extensions import csrf, db, limiter
+from portal.links import public_base_url
 from portal.mcp import audit, methods, ratelimit
 from portal.mcp.auth import TokenInfo, check_request
 
@@ -38,14 +45,32 @@ SUPPORTED_VERSIONS = ("2025-11-25", "2025-06-18", "2025-03-26")
 LATEST_VERSION = SUPPORTED_VERSIONS[0]
 DEFAULT_VERSION = "2025-03-26"  # a request without the header (spec: assume 2025-03-26)
 MODERN_ONLY_FIELDS = {"result_type", "ttl_ms", "cache_scope"}  # 2026-07-28 fields we do not speak
+NOTIFICATIONS = (
+    "notifications/initialized",
+    "notifications/cancelled",
+    "notifications/progress",
+    "notifications/roots/list_changed",
+)
+KNOWN_METHODS = frozenset(methods.HANDLERS) | frozenset(NOTIFICATIONS)
+ABOUT_PREFIX = "/mcp/about"  # the AI Connections pages (HTML), not the endpoint
+
+
+def owns(path: str) -> bool:
+    """Paths whose errors answer as JSON-RPC and leave an audit row: /mcp, /mcp/ and below."""
+    if path == ABOUT_PREFIX or path.startswith(ABOUT_PREFIX + "/"):
+        return False
+    return path in ("/mcp", "/mcp/") or path.startswith("/mcp/")
 
 
 def jsonrpc_error(
     status: int, code: int, message: str, request_id=None, data: Any = None
 ) -> Response:
+    """A JSON-RPC error response; `id` is null when the request's id could not be read
+    (JSON-RPC 2.0 §5: it must be present)."""
     error = types.ErrorData(code=code, message=message, data=data)
     body = types.JSONRPCError(jsonrpc="2.0", id=request_id, error=error)
-    return _json(body.model_dump(by_alias=True, mode="json", exclude_none=True), status)
+    payload = body.model_dump(by_alias=True, mode="json", exclude_none=True)
+    return _json({"jsonrpc": "2.0", "id": request_id, "error": payload["error"]}, status)
 
 
 def _json(payload: dict, status: int = 200) -> Response:
@@ -69,11 +94,7 @@ def _origin_allowed(origin: str | None) -> bool:
     if origin is None:
         return True
     allowed = {o.rstrip("/").lower() for o in current_app.config.get("MCP_ALLOWED_ORIGINS", ())}
-    public = current_app.config.get("PUBLIC_BASE_URL")
-    if public:
-        allowed.add(public.rstrip("/").lower())
-    else:
-        allowed.add(request.host_url.rstrip("/").lower())
+    allowed.add(public_base_url().lower())  # from PUBLIC_BASE_URL, never the Host header
     parts = urlsplit(origin.strip())
     return f"{parts.scheme}://{parts.netloc}".lower() in allowed
 
@@ -90,11 +111,44 @@ def _accepts_json() -> bool:
 def endpoint():
     if request.method != "POST":
         return _method_not_allowed()
-    started = time.perf_counter()
-    record = audit.Record(method="(none)")
-    response = _handle_post(record)
-    record.finish(response.status_code, started)
+    return _handle_post(_record())
+
+
+def _record() -> audit.Record:
+    if "mcp_audit" not in g:
+        g.mcp_audit = audit.Record()
+    return g.mcp_audit
+
+
+@bp.before_app_request
+def _start_record() -> None:
+    if owns(request.path):
+        _record()
+
+
+@bp.after_app_request
+def _write_audit_row(response: Response) -> Response:
+    if owns(request.path):
+        _record().finish(response.status_code)
     return response
+
+
+def _error_outside_endpoint(error: HTTPException) -> Response:
+    """JSON-RPC errors for what is refused before or around the endpoint: control characters in
+    the address, unknown addresses under /mcp/, other HTTP methods, our own failures."""
+    status = error.code or 500
+    if status == 405:
+        return _method_not_allowed()
+    if status == 404:
+        return jsonrpc_error(404, types.INVALID_REQUEST, "Not found: the MCP endpoint is /mcp/")
+    if status >= 500:
+        return jsonrpc_error(500, types.INTERNAL_ERROR, "Internal error")
+    return jsonrpc_error(status, types.INVALID_REQUEST, error.description or error.name)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    register_json_surface(app, owns, _error_outside_endpoint)
 
 
 def _method_not_allowed() -> Response:
@@ -159,7 +213,13 @@ def _handle_post(record: audit.Record) -> Response:
 
     try:
         payload = json.loads(request.get_data(cache=False) or b"")
-    except (ValueError, UnicodeDecodeError):
+    except RequestEntityTooLarge:
+        record.outcome = "invalid"
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return jsonrpc_error(
+            413, types.INVALID_REQUEST, f"Request too large: send at most {limit} bytes"
+        )
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         record.outcome = "invalid"
         return jsonrpc_error(400, types.PARSE_ERROR, "Parse error: the body is not JSON")
     if isinstance(payload, list):
@@ -167,22 +227,34 @@ def _handle_post(record: audit.Record) -> Response:
         return jsonrpc_error(
             400, types.INVALID_REQUEST, "Batches are not supported: send one JSON-RPC message"
         )
+    if not isinstance(payload, dict):
+        record.outcome = "invalid"
+        return jsonrpc_error(400, types.INVALID_REQUEST, "Invalid JSON-RPC message: not an object")
+    request_id = payload.get("id")
+    if "method" in payload and "id" in payload and not _valid_id(request_id):
+        record.outcome = "invalid"
+        return jsonrpc_error(
+            400, types.INVALID_REQUEST, "Invalid JSON-RPC message: id must be a string or integer"
+        )
     try:
         message = types.jsonrpc_message_adapter.validate_python(payload)
     except ValidationError:
         record.outcome = "invalid"
-        request_id = payload.get("id") if isinstance(payload, dict) else None
-        if not isinstance(request_id, str | int) or isinstance(request_id, bool):
-            request_id = None
+        request_id = request_id if _valid_id(request_id) else None
         return jsonrpc_error(400, types.INVALID_REQUEST, "Invalid JSON-RPC message", request_id)
 
     if not isinstance(message, types.JSONRPCRequest):
         # Notifications (e.g. notifications/initialized) and responses: accepted, no body.
-        record.method = getattr(message, "method", None) or "(response)"
+        method = getattr(message, "method", None)
+        record.method = (
+            "(response)"
+            if method is None
+            else known_name(method, KNOWN_METHODS, audit.UNKNOWN_METHOD)
+        )
         record.outcome = "ok"
         return Response(status=202)
 
-    record.method = message.method
+    record.method = known_name(message.method, KNOWN_METHODS, audit.UNKNOWN_METHOD)
     handler = methods.HANDLERS.get(message.method)
     if handler is None:  # includes server/discover, so newer clients fall back to initialize
         record.outcome = "invalid"
@@ -208,6 +280,15 @@ def _handle_post(record: audit.Record) -> Response:
     params = {"method": message.method}
     if message.params is not None:
         params["params"] = message.params
+        where = _control_characters(message.method, message.params)
+        if where is not None:
+            record.outcome = "invalid"
+            return jsonrpc_error(
+                200,
+                types.INVALID_PARAMS,
+                f"Invalid params: {where}: must not contain control characters",
+                message.id,
+            )
     try:
         typed = types.client_request_adapter.validate_python(params)
     except ValidationError as error:
@@ -229,6 +310,19 @@ def _handle_post(record: audit.Record) -> Response:
     if record.outcome is None:
         record.outcome = "ok"
     return _result(message.id, result)
+
+
+def _valid_id(value: Any) -> bool:
+    """MCP: a request id is a string or an integer (not null, a fraction, a bool, a list)."""
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _control_characters(method: str, params: dict) -> str | None:
+    """Where the params hold control characters; a tool's arguments are the tool's to check
+    (a tool result with isError the assistant can correct, portal/mcp/validation.py)."""
+    if method == "tools/call":
+        params = {k: v for k, v in params.items() if k != "arguments"}
+    return find_in_json(params)
 
 
 def _params_message(error: ValidationError) -> str:

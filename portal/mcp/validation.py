@@ -2,13 +2,15 @@
 
 Covers the JSON Schema subset our tools use: object with properties, required and
 additionalProperties; string (maxLength, enum), integer (minimum, maximum), boolean, array
-(items, minItems, maxItems). Semantic checks (ODS code shape, known metric) live in the tools.
+(items, minItems, maxItems); and no control characters in any string (NUL cannot reach
+PostgreSQL). Semantic checks (ODS code shape, known metric) live in the tools.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from portal.control_characters import find_in_json
 from portal.mcp.registry import ToolError
 
 TYPES = {
@@ -24,6 +26,9 @@ TYPES = {
 def check_arguments(schema: dict[str, Any], arguments: Any) -> None:
     if not isinstance(arguments, dict):
         raise ToolError("Arguments must be an object")
+    where = find_in_json(arguments)
+    if where is not None:
+        raise ToolError(f"Argument '{where[:40]}' must not contain control characters")
     properties = schema.get("properties", {})
     for name in schema.get("required", ()):
         if arguments.get(name) is None:

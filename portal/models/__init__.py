@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
-from portal.models.accounts import AccountToken, OutboxMessage, PracticeRole, User
+from portal.models.accounts import AccountToken, OutboxMessage, PracticeRole, RoleDecision, User
 from portal.models.api_keys import ApiKey
 from portal.models.appointments import AppointmentMonth  # noqa: F401
 from portal.models.audit import AuditEvent
@@ -17,6 +17,7 @@ from portal.models.patients import RegisteredPatients, RegisteredPatientsByAge
 from portal.models.payments import PaymentLine, PaymentsPractice  # noqa: F401
 from portal.models.private_data import PrivateEntry
 from portal.models.qof import QofAchievement, QofIndicator, QofPrevalence  # noqa: F401
+from portal.models.ratelimits import RateLimitWindow  # noqa: F401
 from portal.models.telephony import TelephonyCount  # noqa: F401
 from portal.models.workforce import WorkforcePractice  # noqa: F401
 
@@ -37,6 +38,7 @@ __all__ = [
     "Region",
     "RegisteredPatients",
     "RegisteredPatientsByAge",
+    "RoleDecision",
     "SubIcb",
     "User",
 ]

@@ -3,7 +3,16 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -20,6 +29,9 @@ class User(UserMixin, db.Model):
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Raised on sign-out and password change or reset; a session started at an older version
+    # is no longer signed in (portal.sessions).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     roles: Mapped[list["PracticeRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="PracticeRole.user_id"
     )
@@ -37,9 +49,36 @@ class PracticeRole(db.Model):
     )
     requested_at: Mapped[datetime] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The decider acted as a site admin (the practice had no admin of its own), not for the
+    # practice: shown beside the decision wherever the practice's roles are listed.
+    decided_by_site_admin: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
 
     __table_args__ = (UniqueConstraint("user_id", "practice_code"),)
+
+
+# "granted": the operations command (`flask users grant`), no approval step.
+ROLE_DECISIONS = ("approved", "rejected", "removed", "granted")
+
+
+class RoleDecision(db.Model):
+    """The audit trail of practice roles, one row per decision and never changed: who decided
+    whose role at which practice, when, and whether from outside the practice (a site admin,
+    or the operations command)."""
+
+    __tablename__ = "role_decision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    practice_code: Mapped[str] = mapped_column(ForeignKey("practice.code"), index=True)
+    subject_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(String(10))
+    decision: Mapped[str] = mapped_column(String(10))
+    as_site_admin: Mapped[bool] = mapped_column(Boolean)
 
 
 TOKEN_PURPOSES = ("verify", "reset")

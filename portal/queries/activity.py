@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from portal.benchmarks import ENGLAND, LEVELS
-from portal.catalogue import METRICS, format_value
+from portal.catalogue import ENGLAND, LEVELS, METRICS, format_value
 from portal.extensions import db
 from portal.models import PracticeMetric
 from portal.queries.areas import _distributions, _group_rows

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from portal.benchmarks import ENGLAND, LEVELS
-from portal.catalogue import METRICS, Metric, format_value
+from portal.catalogue import ENGLAND, LEVELS, METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import DatasetLoad, GroupMetric, MetricDistribution, PracticeMetric
 from portal.queries.benchmarks import distribution_from_row, make_figure

@@ -6,8 +6,7 @@ import json
 
 import sqlalchemy as sa
 
-from portal.benchmarks import ENGLAND, LEVELS
-from portal.catalogue import METRICS, Metric, format_value
+from portal.catalogue import ENGLAND, LEVELS, METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import GroupMetric, Icb, MetricDistribution, Pcn, PracticeMetric, Region, SubIcb
 from portal.queries.datasets import provenance

@@ -7,8 +7,7 @@ from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
-from portal.benchmarks import ENGLAND
-from portal.catalogue import METRICS, Metric, format_value
+from portal.catalogue import ENGLAND, METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import Practice, PracticeMetric
 from portal.queries.areas import england_label, england_point

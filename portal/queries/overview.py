@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from portal.benchmarks import ENGLAND
-from portal.catalogue import METRICS
+from portal.catalogue import ENGLAND, METRICS
 from portal.extensions import db
 from portal.models import GroupMetric, MetricDistribution, PracticeMetric
 from portal.queries.benchmarks import make_figure

@@ -51,12 +51,108 @@ def test_each_bad_filter_is_a_400_naming_it(real_api, path, params, parameter):
     assert body["status"] == 400 and body["message"]
 
 
-def test_control_characters_are_a_400(real_api):
-    for params in [{"q": "dens\x00ham"}, {"q": "a\nb"}]:
-        response = real_api.get("/practices/search", **params)
-        assert response.status_code == 400
-        assert response.get_json()["parameter"] == "q"
-    assert real_api.get("/practices", icb="Q\x00M").get_json()["parameter"] == "icb"
+CONTROL = ["\x00", "\x01", "\t", "\n", "\r", "\x1b", "\x1f", "\x7f"]
+
+
+@pytest.mark.parametrize("char", CONTROL, ids=[f"{ord(c):02x}" for c in CONTROL])
+@pytest.mark.parametrize(
+    ("path", "params", "parameter"),
+    [
+        ("/practices/search", {"q": "dens{c}ham"}, "q"),
+        ("/practices", {"icb": "Q{c}M"}, "icb"),
+        (FIGURES, {"practice": "A81001{c}"}, "practice"),
+        (FIGURES, {"practice": "A81001", "period": "2025-12{c}"}, "period"),
+        ("/metrics", {"page": "1{c}"}, "page"),
+        ("/metrics", {"unknown": "{c}"}, "unknown"),
+        ("/no/such/endpoint", {"q": "{c}"}, "q"),
+    ],
+)
+def test_control_characters_in_a_parameter_are_a_400_naming_it(
+    real_api, char, path, params, parameter
+):
+    response = real_api.get(path, **{k: v.replace("{c}", char) for k, v in params.items()})
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "status": 400,
+        "message": f"{parameter}: must not contain control characters",
+        "parameter": parameter,
+    }
+
+
+@pytest.mark.parametrize("char", ["%00", "%01", "%0A", "%1F", "%7F"])
+@pytest.mark.parametrize(
+    "path", ["/practices/A81{c}01", "/organisations/icb/Q{c}M", "/metrics/list{c}size", "/x{c}"]
+)
+def test_control_characters_in_the_address_or_a_name_are_a_400(real_api, char, path):
+    headers = {"Authorization": f"Bearer {real_api.secret}"}
+    expected = {"status": 400, "parameter": None}
+    in_path = real_api.client.get("/api/v1" + path.replace("{c}", char), headers=headers)
+    assert in_path.status_code == 400
+    assert in_path.get_json() == {
+        **expected,
+        "message": "the address: must not contain control characters",
+    }
+    in_name = real_api.client.get(f"/api/v1/metrics?a{char}b=1", headers=headers)
+    assert in_name.status_code == 400
+    assert in_name.get_json() == {
+        **expected,
+        "message": "parameter names: must not contain control characters",
+    }
+
+
+def test_control_characters_in_a_form_field_are_a_400(real_api):
+    response = real_api.client.post(
+        "/api/v1/practices",
+        data={"note": "a\x00b"},
+        headers={"Authorization": f"Bearer {real_api.secret}"},
+    )
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "status": 400,
+        "message": "note: must not contain control characters",
+        "parameter": "note",
+    }
+
+
+READ_ONLY = {"status": 405, "message": "The API is read-only: use GET.", "parameter": None}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 100_000, b"{" * 100_000, b'{"a":' * 100_000, b"\x00" * 1000, b"x" * 4_000_000],
+    ids=["open-arrays", "open-objects", "nested", "nul", "big"],
+)
+def test_json_bodies_of_any_shape_get_json_answers(real_api, body):
+    headers = {"Authorization": f"Bearer {real_api.secret}", "Content-Type": "application/json"}
+    ignored = real_api.client.get("/api/v1/metrics", data=body, headers=headers)
+    assert ignored.status_code == 200
+    refused = real_api.client.post("/api/v1/practices", data=body, headers=headers)
+    assert refused.status_code == 405
+    assert refused.get_json() == READ_ONLY
+
+
+def test_a_body_over_the_limit_is_a_json_413(real_api):
+    headers = {"Authorization": f"Bearer {real_api.secret}"}
+    big = {"note": "x" * (5 * 1024 * 1024 + 1)}
+    response = real_api.client.post("/api/v1/practices", data=big, headers=headers)
+    assert response.status_code == 413
+    assert response.get_json() == {
+        "status": 413,
+        "message": "The request is too large.",
+        "parameter": None,
+    }
+
+
+@pytest.mark.parametrize("method", ["PROPFIND", "TRACE", "FOO"])
+def test_any_other_method_is_a_json_405(real_api, method):
+    response = real_api.client.open(
+        "/api/v1/practices/A81001",
+        method=method,
+        headers={"Authorization": f"Bearer {real_api.secret}"},
+    )
+    assert response.status_code == 405
+    assert response.get_json() == READ_ONLY
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
 
 
 def test_repeated_parameter_is_a_400(real_api):
@@ -78,7 +174,6 @@ def test_repeated_parameter_is_a_400(real_api):
         ("/benchmarks/no_such_metric", {"practice": "A81001"}),
         ("/organisations/pcn/NOSUCH", {}),
         ("/organisations/ccg/QHM", {}),
-        ("/organisations/icb/Q%00M", {}),
         ("/organisations/icb/Q M", {}),
         ("/organisations/icb/QQQ/figures", {}),
         ("/datasets/no-such-dataset/figures", {"practice": "A81001"}),
@@ -125,7 +220,7 @@ def test_api_is_read_only(real_api):
 
 @pytest.mark.parametrize(
     "value",
-    ["%00", "A81001'; DROP TABLE practice;--", "ü" * 50, "A" * 5000, "\\", "%", "_", "*"],
+    ["A81001'; DROP TABLE practice;--", "ü" * 50, "A" * 5000, "\\", "%", "_", "*"],
 )
 def test_hostile_values_never_500(real_api, value):
     for path, params in [
@@ -154,6 +249,18 @@ def test_too_many_requests_is_429_with_retry_after(scratch_url, monkeypatch):
         # the limit is per key: another key is not held back
         _, other = make_key(app)
         assert ApiClient(app.test_client(), other).get("/metrics").status_code == 200
+        with app.app_context():
+            rows = db.session.execute(
+                sa.select(AuditEvent.method, AuditEvent.outcome, AuditEvent.status).order_by(
+                    AuditEvent.id
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            ("GET /metrics", "ok", 200),
+            ("GET /metrics", "ok", 200),
+            ("GET /metrics", "rate_limited", 429),
+            ("GET /metrics", "ok", 200),
+        ]
     finally:
         with app.app_context():
             for table in reversed(db.metadata.sorted_tables):
@@ -185,3 +292,46 @@ def test_each_request_is_audited_without_free_text(real_app, real_client):
     assert [r.ods_codes for r in rows] == [None, "A81001", "Z99999", "QHM"]
     assert rows[1].method == "GET /practices/{code}"
     assert all(r.key_id is not None and r.latency_ms >= 0 for r in rows)
+
+
+def test_every_request_is_audited_refusals_included(real_app, real_api):
+    with real_app.app_context():
+        first = db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+        db.session.remove()
+    headers = {"Authorization": f"Bearer {real_api.secret}"}
+    client = real_api.client
+    invented = "secret-made-up-address"
+    client.get("/api/v1/practices/A81001")  # 401: no key
+    client.get(f"/api/v1/{invented}", headers=headers)  # 404
+    client.post("/api/v1/practices/A81001", headers=headers)  # 405 (the route's template kept)
+    client.open("/api/v1/practices/A81001", method="PROPFIND", headers=headers)  # 405, routing
+    client.get("/api/v1/practices/search?q=a%00b", headers=headers)  # 400 before the view
+    client.get(f"/api/v1/practices/search?q={invented}", headers=headers)
+    client.get(f"/api/v1/practices?icb={invented}", headers=headers)  # 400: a code it is not
+    client.get("/api/v1/openapi.json")
+    with real_app.app_context():
+        rows = db.session.execute(
+            sa.select(
+                AuditEvent.method,
+                AuditEvent.tool,
+                AuditEvent.ods_codes,
+                AuditEvent.query_length,
+                AuditEvent.outcome,
+                AuditEvent.status,
+                AuditEvent.key_id.is_not(None),
+            )
+            .where(AuditEvent.id > first)
+            .order_by(AuditEvent.id)
+        ).all()
+        db.session.remove()
+    assert [tuple(r) for r in rows] == [
+        ("GET /practices/{code}", "get_practice", "A81001", None, "unauthorised", 401, False),
+        ("GET (unknown)", None, None, None, "not_found", 404, True),
+        ("POST /practices/{code}", "get_practice", None, None, "invalid", 405, True),
+        ("OTHER (unknown)", None, None, None, "invalid", 405, False),
+        ("GET /practices/search", "search_practices", None, None, "invalid", 400, False),
+        ("GET /practices/search", "search_practices", None, len(invented), "ok", 200, True),
+        ("GET /practices", "list_practices", None, None, "invalid", 400, True),
+        ("GET /openapi.json", "openapi", None, None, "ok", 200, False),
+    ]
+    assert not any(invented in str(value) for row in rows for value in row)

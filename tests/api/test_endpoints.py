@@ -163,3 +163,20 @@ def test_loaded_datasets(real_api):
     loaded = {d["dataset"]: d for d in body["results"]}
     assert loaded["patients-registered"]["latest"] == "2025-12"
     assert loaded["patients-registered"]["periods"] == 2
+
+
+def test_pagination_links_and_the_openapi_server_come_from_public_base_url(real_app, real_api):
+    evil = {"Authorization": f"Bearer {real_api.secret}", "Host": "evil.example"}
+    configured = real_app.config["PUBLIC_BASE_URL"]
+    real_app.config["PUBLIC_BASE_URL"] = "https://haresign.example"
+    try:
+        page = real_api.client.get("/api/v1/organisations/icb?page_size=2&page=2", headers=evil)
+        document = real_api.client.get("/api/v1/openapi.json", headers={"Host": "evil.example"})
+    finally:
+        real_app.config["PUBLIC_BASE_URL"] = configured
+    body = page.get_json()
+    base = "https://haresign.example/api/v1/organisations/icb?page_size=2&page="
+    assert (body["next"], body["previous"]) == (base + "3", base + "1")
+    assert document.get_json()["servers"] == [{"url": "https://haresign.example/api/v1"}]
+    unset = real_api.client.get("/api/v1/organisations/icb?page_size=2", headers=evil).get_json()
+    assert "evil.example" not in unset["next"]

@@ -5,6 +5,7 @@ import re
 
 import sqlalchemy as sa
 
+from portal import sessions
 from portal.accounts import create_user
 from portal.api_keys import ApiKeyError, create_key, list_keys, revoke_key, verify_key
 from portal.extensions import db
@@ -61,6 +62,7 @@ def _sign_in(client, app, email="dev@example.org"):
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+        session[sessions.VERSION_KEY] = 0
     return user_id
 
 

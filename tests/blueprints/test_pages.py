@@ -35,8 +35,15 @@ def test_unknown_practice_is_404(real_client):
 
 
 def test_malformed_code_is_404_not_500(real_client):
-    for code in ["A", "A81001'; DROP TABLE practice;--", "%00", "A" * 5000]:
+    for code in ["A", "A81001'; DROP TABLE practice;--", "A" * 5000, "%25", "_____"]:
         assert real_client.get(f"/practices/{code}").status_code == 404
+
+
+def test_nul_in_a_code_or_a_search_is_a_400_not_500(real_client):
+    for address in ["/practices/%00", "/practices/A81%0001", "/search?q=dens%00ham"]:
+        response = real_client.get(address)
+        assert response.status_code == 400
+        assert "Control characters (such as NUL) are not allowed" in response.get_data(as_text=True)
 
 
 def test_search_ranks_exact_code_first(real_client):

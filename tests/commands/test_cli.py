@@ -59,7 +59,7 @@ def test_users_create_grant_list(app, runner, nhs_data):
 def test_users_errors(runner):
     short = runner.invoke(args=["users", "create", "a@b.org", "--password", "short"])
     assert short.exit_code == 1
-    assert "passwords need at least 10 characters" in short.output
+    assert "Password must be at least 12 characters" in short.output
     runner.invoke(args=["users", "create", "a@b.org", "--password", "long enough pw"])
     again = runner.invoke(args=["users", "create", "A@b.org", "--password", "long enough pw"])
     assert "an account for a@b.org already exists" in again.output

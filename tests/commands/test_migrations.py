@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import sqlalchemy as sa
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
 from portal.extensions import db
-from tests.conftest import make_app
+from tests.conftest import ROOT, make_app
 
 OLD_ROWS = [  # practice, status, HCP type, mode, same day, 1 day, other lead times zero
     ("A81001", "Attended", "GP", "Face-to-Face", 30, 10),
@@ -28,7 +33,7 @@ def test_appointments_summed_to_one_row_per_practice_month(databases):
             [dict(zip(["p", "s", "h", "m", "d0", "d1"], row, strict=True)) for row in OLD_ROWS],
         )
         db.session.commit()
-        upgrade(revision="heads")
+        upgrade()
         row = db.session.execute(sa.text("SELECT * FROM appointment_month")).mappings().one()
         tables = sa.inspect(db.engine).get_table_names()
         db.engine.dispose()
@@ -37,3 +42,32 @@ def test_appointments_summed_to_one_row_per_practice_month(databases):
     assert (row["attended"], row["dna"], row["status_unknown"]) == (46, 2, 0)
     assert (row["gp"], row["other_staff"], row["face_to_face"], row["telephone"]) == (42, 6, 40, 2)
     assert (row["home_visit"], row["same_day"], row["day_1"]) == (6, 37, 11)
+
+
+def _scripts() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    return ScriptDirectory.from_config(config)
+
+
+def test_migrations_have_one_head():
+    assert len(_scripts().get_heads()) == 1
+
+
+def test_flask_db_upgrade_creates_the_schema_on_an_empty_database(databases):
+    """Exactly the README's command, in a fresh process, on an empty database."""
+    url = databases.new("empty")
+    env = {**os.environ, "FLASK_APP": "wsgi.py", "DATABASE_URL": url}
+    env.pop("HARESIGN_ENV", None)
+    done = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "flask"), "db", "upgrade"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    app = make_app(url)
+    with app.app_context():
+        tables = set(sa.inspect(db.engine).get_table_names())
+        version = db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))
+        db.engine.dispose()
+    assert set(db.metadata.tables) <= tables
+    assert version == _scripts().get_current_head()

@@ -4,6 +4,8 @@ forms the way a person would."""
 
 from __future__ import annotations
 
+import html
+import re
 import socket
 import threading
 from html.parser import HTMLParser
@@ -30,6 +32,7 @@ class LiveServer:
                 continue
         assert self.server is not None, "no free port in 5600-5639"
         self.url = f"http://127.0.0.1:{self.server.server_port}"
+        app.config["PUBLIC_BASE_URL"] = self.url  # the issuer and every link come from it
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):
@@ -157,3 +160,17 @@ class Browser:
 
 def query(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
+
+
+ERROR_PAGE = re.compile(r"<h1>This connection request cannot be used</h1>\s*<p>(.*?)</p>", re.S)
+ERROR_MESSAGE = re.compile(r"(.*) \((\w+)\)\. Go back to your AI assistant and try again\.")
+
+
+def error_page(response: httpx.Response) -> tuple[str, str]:
+    """(error, description) of the page /oauth/authorize shows instead of redirecting."""
+    assert response.status_code == 400, response.status_code
+    assert "location" not in response.headers
+    description, error = ERROR_MESSAGE.fullmatch(
+        html.unescape(ERROR_PAGE.search(response.text).group(1))
+    ).groups()
+    return error, description

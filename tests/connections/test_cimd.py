@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from portal.connections import cimd
 from tests.connections.oauth_flow import CALLBACK, Flow
-from tests.connections.support import free_port, query
+from tests.connections.support import error_page, free_port, query
 
 
 class DocumentServer:
-    """Serves metadata documents on loopback (allowed only because tests set allow_private)."""
+    """Serves metadata documents on loopback (allowed only because tests set allow_private);
+    a path in `trickle` gets a slow-loris answer instead: one byte every half second."""
 
     def __init__(self):
         self.documents: dict[str, tuple[int, bytes]] = {}
+        self.trickle: dict[str, bytes] = {}
+        self.stopped = threading.Event()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                if self.path in owner.trickle:
+                    self.send_slowly(owner.trickle[self.path])
+                    return
                 status, body = owner.documents.get(self.path, (404, b"{}"))
                 self.send_response(status)
                 if status == 302:
@@ -29,6 +36,16 @@ class DocumentServer:
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
                 self.wfile.write(body)
+
+            def send_slowly(self, start: bytes):
+                self.wfile.write(start)
+                for _ in range(120):  # a minute at most, then the test has long failed
+                    if owner.stopped.wait(0.5):
+                        return
+                    try:
+                        self.wfile.write(b" ")
+                    except OSError:  # the fetch gave up and closed the connection
+                        return
 
             def log_message(self, *args):
                 pass
@@ -43,6 +60,7 @@ class DocumentServer:
         return self.base + path
 
     def close(self):
+        self.stopped.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -74,10 +92,32 @@ def test_metadata_document_client_completes_the_flow(live, browser, documents):
     assert flow.refresh(tokens["refresh_token"]).status_code == 200
 
 
+def refusal(browser, flow, url: str) -> str:
+    """The description of the error page /oauth/authorize shows for client `url`, checked
+    against the token endpoint's JSON answer for the same client."""
+    flow.client_id = url
+    error, description = error_page(browser.http.get(flow.authorize_url()))
+    assert error == "invalid_client"
+    token = flow.http.post(
+        "/oauth/token", data={"grant_type": "authorization_code", "code": "c", "client_id": url}
+    )
+    assert token.status_code == 401
+    assert token.json() == {"error": "invalid_client", "error_description": description}
+    return description
+
+
+DOC = "client metadata document"
+NESTED = json.loads('{"x": ' * 20 + "1" + "}" * 20)  # deeper than any metadata needs
+
+
 @pytest.mark.parametrize(
-    ("document", "status"),
+    ("document", "status", "description"),
     [
-        ({"client_id": "https://someone.else/doc.json", "redirect_uris": [CALLBACK]}, 200),
+        (
+            {"client_id": "https://someone.else/doc.json", "redirect_uris": [CALLBACK]},
+            200,
+            f"{DOC} names a different client_id",
+        ),
         (
             {
                 "client_id": "SELF",
@@ -85,24 +125,137 @@ def test_metadata_document_client_completes_the_flow(live, browser, documents):
                 "token_endpoint_auth_method": "client_secret_post",
             },
             200,
+            "metadata-document clients must be public (auth method none)",
         ),
-        ({"client_id": "SELF", "redirect_uris": ["http://evil.example.com/cb"]}, 200),
-        ({"client_id": "SELF", "redirect_uris": [CALLBACK]}, 302),
-        ({"client_id": "SELF", "redirect_uris": [CALLBACK]}, 404),
-        (b"not json", 200),
-        (b"{" + b" " * (cimd.MAX_BYTES + 10) + b"}", 200),
+        (
+            {"client_id": "SELF", "redirect_uris": [CALLBACK], "token_endpoint_auth_method": {}},
+            200,
+            "metadata-document clients must be public (auth method none)",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": ["http://evil.example.com/cb"]},
+            200,
+            f"{DOC}: redirect_uri must use https (or http on a loopback address)",
+        ),
+        ({"client_id": "SELF", "redirect_uris": [CALLBACK]}, 302, f"{DOC} answered HTTP 302"),
+        ({"client_id": "SELF", "redirect_uris": [CALLBACK]}, 404, f"{DOC} answered HTTP 404"),
+        (b"not json", 200, f"{DOC} is not JSON"),
+        (b'{"client_id": "SELF", "redirect_uris": [', 200, f"{DOC} is not JSON"),
+        (b"\xff\xfe\x00{", 200, f"{DOC} is not JSON"),
+        (b'{"n": ' + b"9" * 5000 + b"}", 200, f"{DOC} is not JSON"),  # past int's digit limit
+        (b"[1, 2]", 200, f"{DOC} is not a JSON object"),
+        (b'"a string"', 200, f"{DOC} is not a JSON object"),
+        (b"null", 200, f"{DOC} is not a JSON object"),
+        (b"{" + b" " * (cimd.MAX_BYTES + 10) + b"}", 200, f"{DOC} is larger than 65536 bytes"),
+        (b"[" * 100_000, 200, f"{DOC} is larger than 65536 bytes"),
+        (b"[" * 60_000, 200, f"{DOC} is nested too deeply"),
+        (b'{"a":' * 12_000, 200, f"{DOC} is nested too deeply"),
+        (
+            {"client_id": "SELF", "redirect_uris": [CALLBACK], "software": NESTED},
+            200,
+            f"{DOC}: software is nested too deeply",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": CALLBACK},
+            200,
+            f"{DOC}: redirect_uris must list 1 to 10 URLs",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": None},
+            200,
+            f"{DOC}: redirect_uris must list 1 to 10 URLs",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": {"a": CALLBACK}},
+            200,
+            f"{DOC}: redirect_uris must list 1 to 10 URLs",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": [1, 2]},
+            200,
+            f"{DOC}: redirect_uri must be an absolute URL of at most 2000 characters",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": [None]},
+            200,
+            f"{DOC}: redirect_uri must be an absolute URL of at most 2000 characters",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": [CALLBACK], "client_name": {"a": 1}},
+            200,
+            f"{DOC}: client_name must be a string of at most 200",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": [CALLBACK], "client_name": 12},
+            200,
+            f"{DOC}: client_name must be a string of at most 200",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": [CALLBACK], "grant_types": [["a"]]},
+            200,
+            f"{DOC}: grant_types must be a list of strings",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": [CALLBACK], "grant_types": "refresh_token"},
+            200,
+            f"{DOC}: grant_types must be a list of strings",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": [CALLBACK], "response_types": [{}]},
+            200,
+            f"{DOC}: response_types must be a list of strings",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": [CALLBACK], "scope": ["mcp:read"]},
+            200,
+            f"{DOC}: scope must be a string of at most 500",
+        ),
+        (
+            {"client_id": "SELF", "redirect_uris": [CALLBACK], "client_name": "a\x00b"},
+            200,
+            f"{DOC}: client_name contains a control character",
+        ),
+        (
+            b'{"client_id": "SELF", "redirect_uris": ["CB"], "client_name": "\\ud800"}',
+            200,
+            f"{DOC}: client_name is not valid Unicode (an unpaired surrogate)",
+        ),
     ],
 )
-def test_unusable_documents_mean_an_unknown_client(live, browser, documents, document, status):
+def test_hostile_documents_get_a_named_invalid_client(
+    live, browser, documents, document, status, description
+):
     url = documents.base + "/bad.json"
     if isinstance(document, dict) and document["client_id"] == "SELF":
         document["client_id"] = url
+    if isinstance(document, bytes):
+        document = document.replace(b"SELF", url.encode()).replace(
+            b'"CB"', f'"{CALLBACK}"'.encode()
+        )
     documents.add("/bad.json", document, status)
+    assert refusal(browser, Flow(live.url, browser), url) == description
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        b"H",  # the status line and headers arrive a byte at a time
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9999\r\n\r\n{",
+    ],
+)
+def test_a_slow_server_costs_one_deadline(live, browser, documents, start):
+    live.app.config["CIMD_FETCH_TIMEOUT"] = 1.0
+    documents.trickle["/slow.json"] = start
     flow = Flow(live.url, browser)
-    flow.client_id = url
-    response = browser.http.get(flow.authorize_url())
-    assert response.status_code == 400 and "location" not in response.headers
-    assert "unknown client" in response.text
+    began = time.monotonic()
+    page = browser.http.get(flow.authorize_url(client_id=documents.base + "/slow.json"))
+    assert time.monotonic() - began < 4  # the 1 s deadline, and a generous margin
+    assert page.status_code == 400
+    assert refusal(browser, flow, documents.base + "/slow.json") == (
+        f"{DOC} did not arrive within 1 s"
+    )
+    flow.client_id = flow.client["client_id"]
+    assert flow.tokens()["access_token"]  # the server is free for the next request
 
 
 @pytest.mark.parametrize(

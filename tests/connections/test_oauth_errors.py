@@ -345,4 +345,7 @@ def test_odd_input_never_breaks_the_server(live, browser):
         browser.http.get(flow.authorize_url(state="\x00\u2603")),
         browser.http.get(live.url + "/oauth/authorize"),
     ]
-    assert [r.status_code for r in odd] == [401, 400, 401, 401, 200, 400, 400, 400, 400, 302, 400]
+    assert [r.status_code for r in odd] == [400, 400, 401, 401, 400, 400, 400, 400, 400, 302, 400]
+    assert query(odd[9].headers["location"])["error_description"] == [
+        "state contains a control character"
+    ]

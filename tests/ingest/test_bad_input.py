@@ -51,7 +51,7 @@ def test_truncated_csv_names_line_and_column(app, nhs_data, tmp_path):
             load_paths("patients-registered", [truncated])
         assert str(error.value) == (
             "gp-reg-pat-prac-all_2025-12.csv, line 102, column SEX: "
-            "a value is required here (is the file truncated?)"
+            "the row ends after 7 of 10 fields (is the file truncated?)"
         )
         assert (count(RegisteredPatients), total(RegisteredPatients)) == before
 

@@ -209,7 +209,7 @@ def test_revoked_connection_is_refused_on_the_next_request(live):
 def test_rate_limit_per_connection_is_a_429_with_retry_after(mcp_data, monkeypatch):
     monkeypatch.setattr(ratelimits, "clock", lambda: 1_800_000_000.0)  # the window's clock stands
     url, _, _ = mcp_data
-    app = make_app(url, MCP_RATE_LIMIT="3 per minute")
+    app = make_app(url, RATELIMIT_ENABLED=True, MCP_RATE_LIMIT="3 per minute")
     server, base = serve(app)
     try:
         app.config["PUBLIC_BASE_URL"] = base
@@ -226,6 +226,20 @@ def test_rate_limit_per_connection_is_a_429_with_retry_after(mcp_data, monkeypat
         assert limited.status_code == 429
         assert limited.headers["Retry-After"] == "60"
         assert ping(second).status_code == 200  # another connection has its own budget
+        with app.app_context():
+            rows = db.session.execute(
+                db.select(AuditEvent.method, AuditEvent.outcome, AuditEvent.status)
+                .where(AuditEvent.connection_id.is_not(None))
+                .order_by(AuditEvent.id.desc())
+                .limit(5)
+            ).all()
+        assert [tuple(r) for r in reversed(rows)] == [
+            ("ping", "ok", 200),
+            ("ping", "ok", 200),
+            ("ping", "ok", 200),
+            ("(none)", "rate_limited", 429),  # refused before the body is read
+            ("ping", "ok", 200),
+        ]
     finally:
         server.shutdown()
         with app.app_context():

@@ -1,0 +1,155 @@
+"""Redirect URIs and metadata URLs: every unsafe shape is refused with its named error at
+registration (RFC 7591), at /oauth/authorize (an error page, never a redirect) and in Client
+ID Metadata Documents; loopback redirects may change port (RFC 8252 7.3) and only that."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.connections.oauth_flow import CALLBACK, Flow
+from tests.connections.support import error_page, query
+from tests.connections.test_cimd import documents  # noqa: F401  (fixture)
+
+PORT = "redirect_uri has an invalid port (1-65535)"
+CREDENTIALS = "redirect_uri must not contain a user name or password"
+FRAGMENT = "redirect_uri must not contain a fragment"
+NO_HOST = "redirect_uri must be an absolute URL with a host"
+SCHEME = "redirect_uri must use https (or http on a loopback address)"
+SPACES = "redirect_uri must not contain spaces or control characters"
+
+BAD_REDIRECTS = [
+    ("http://127.0.0.1:0/callback", PORT),
+    ("http://127.0.0.1:65536/callback", PORT),
+    ("http://127.0.0.1:99999999/callback", PORT),
+    ("http://127.0.0.1:abc/callback", PORT),
+    ("http://127.0.0.1:-1/callback", PORT),
+    ("http://[::1]:65536/callback", PORT),
+    ("https://app.example.com:0/cb", PORT),
+    ("https://user:pw@app.example.com/cb", CREDENTIALS),
+    ("http://user@127.0.0.1:5647/callback", CREDENTIALS),
+    ("https://app.example.com/cb#frag", FRAGMENT),
+    ("https://app.example.com/cb#", FRAGMENT),
+    ("http://127.0.0.1:5647/callback#x", FRAGMENT),
+    ("javascript:alert(1)", NO_HOST),
+    ("javascript://127.0.0.1/%0aalert(1)", SCHEME),
+    ("data:text/html,<script>alert(1)</script>", NO_HOST),
+    ("file:///etc/passwd", NO_HOST),
+    ("file://127.0.0.1/etc/passwd", SCHEME),
+    ("vbscript:msgbox(1)", NO_HOST),
+    ("about:blank", NO_HOST),
+    ("com.example.app:/callback", NO_HOST),
+    ("http://evil.example.com/cb", SCHEME),
+    ("ftp://app.example.com/cb", SCHEME),
+    ("/callback", NO_HOST),
+    ("https://app.example.com/c b", SPACES),
+]
+
+
+def register(base: str, body: dict) -> httpx.Response:
+    return httpx.post(base + "/oauth/register", json=body)
+
+
+@pytest.mark.parametrize(("uri", "description"), BAD_REDIRECTS)
+def test_registration_refuses(live, uri, description):
+    response = register(live.url, {"redirect_uris": [CALLBACK, uri]})
+    assert response.status_code == 400
+    assert response.headers["cache-control"] == "no-store"
+    assert response.json() == {"error": "invalid_redirect_uri", "error_description": description}
+
+
+@pytest.mark.parametrize(("uri", "description"), BAD_REDIRECTS)
+def test_authorize_shows_an_error_page_and_never_redirects(live, browser, uri, description):
+    flow = Flow(
+        live.url,
+        browser,
+        redirect_uris=["http://127.0.0.1/callback", "https://app.example.com/cb", CALLBACK],
+    )
+    response = httpx.get(flow.authorize_url(redirect_uri=uri))
+    assert error_page(response) == ("invalid_request", description)
+
+
+@pytest.mark.parametrize(("uri", "description"), BAD_REDIRECTS)
+def test_metadata_documents_with_them_are_refused(live, browser, documents, uri, description):  # noqa: F811
+    url = documents.base + "/client.json"
+    documents.add("/client.json", {"client_id": url, "redirect_uris": [CALLBACK, uri]})
+    flow = Flow(live.url, browser)
+    response = httpx.get(flow.authorize_url(client_id=url))
+    assert error_page(response) == ("invalid_client", f"client metadata document: {description}")
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://app.example.com/cb/",
+        "https://APP.example.com/cb",
+        "https://app.example.com/cb?x=1",
+        "https://app.example.com:8443/cb",
+        "https://app.example.com/CB",
+        "http://localhost:5647/callback",  # another loopback name is another redirect
+        "http://127.0.0.1:5647/callback/",
+        "http://127.0.0.1:5647/callback?x=1",
+    ],
+)
+def test_matching_is_exact(live, browser, uri):
+    flow = Flow(live.url, browser, redirect_uris=["https://app.example.com/cb", CALLBACK])
+    response = httpx.get(flow.authorize_url(redirect_uri=uri))
+    assert error_page(response) == (
+        "invalid_request",
+        "redirect_uri does not match a registered one",
+    )
+
+
+@pytest.mark.parametrize(
+    ("registered", "given"),
+    [
+        ("http://127.0.0.1/callback", "http://127.0.0.1:1/callback"),
+        ("http://127.0.0.1/callback", "http://127.0.0.1:65535/callback"),
+        ("http://127.0.0.1:5000/callback", "http://127.0.0.1:5647/callback"),
+        ("http://[::1]:8080/callback", "http://[::1]:49152/callback"),
+        ("http://localhost/callback", "http://localhost:33418/callback"),
+    ],
+)
+def test_loopback_redirects_may_use_any_valid_port(live, browser, registered, given):
+    flow = Flow(live.url, browser, redirect_uris=[registered])
+    response = httpx.get(flow.authorize_url(redirect_uri=given, resource=None))
+    assert response.status_code == 302
+    assert response.headers["location"].startswith(given + "?")
+    assert query(response.headers["location"])["error"] == ["invalid_target"]
+
+
+LINKS = ("client_uri", "logo_uri", "policy_uri", "tos_uri")
+BAD_LINKS = [
+    ("http://app.example.com/", "{} must use https"),
+    ("javascript:alert(1)", "{} must be an absolute URL with a host"),
+    ("data:image/png;base64,AAAA", "{} must be an absolute URL with a host"),
+    ("https://user:pw@app.example.com/", "{} must not contain a user name or password"),
+    ("https://app.example.com:99999/", "{} has an invalid port (1-65535)"),
+    (7, "{} must be an absolute URL of at most 2000 characters"),
+    (["https://app.example.com/"], "{} must be an absolute URL of at most 2000 characters"),
+]
+
+
+@pytest.mark.parametrize("link", LINKS)
+@pytest.mark.parametrize(("value", "description"), BAD_LINKS)
+def test_metadata_links_must_be_https(live, browser, documents, link, value, description):  # noqa: F811
+    response = register(live.url, {"redirect_uris": [CALLBACK], link: value})
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_client_metadata",
+        "error_description": description.format(link),
+    }
+    url = documents.base + "/client.json"
+    documents.add("/client.json", {"client_id": url, "redirect_uris": [CALLBACK], link: value})
+    page = httpx.get(Flow(live.url, browser).authorize_url(client_id=url))
+    assert error_page(page) == (
+        "invalid_client",
+        f"client metadata document: {description.format(link)}",
+    )
+
+
+def test_https_metadata_links_are_accepted(live):
+    links = {link: f"https://app.example.com/{link}" for link in LINKS}
+    response = register(live.url, {"redirect_uris": [CALLBACK], **links})
+    assert response.status_code == 201, response.text
+    assert response.json()["client_uri"] == "https://app.example.com/client_uri"

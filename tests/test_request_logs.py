@@ -1,0 +1,69 @@
+"""Search text never reaches the request logs: the development server's lines (werkzeug) and
+gunicorn's access log keep the path but not the query string (nor a Referer's)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import httpx
+
+from portal.extensions import db
+from tests.api.conftest import make_key
+from tests.conftest import make_app
+from tests.mcp.conftest import serve
+
+SECRET = "Brammar surgery near the station"
+
+
+def _wait_for(caplog, text: str) -> None:
+    """The server logs a request after answering it: wait for that line (not timed)."""
+    for _ in range(500):
+        if text in caplog.text:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"no log line with {text!r}:\n{caplog.text}")
+
+
+def test_the_development_server_logs_no_query_strings(scratch_url, caplog):
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    app = make_app(scratch_url)
+    _, key = make_key(app)
+    server, base = serve(app)
+    try:
+        httpx.get(base + "/search", params={"q": SECRET})
+        httpx.get(
+            base + "/api/v1/practices/search",
+            params={"q": SECRET},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        httpx.get(base + "/search/suggest", params={"q": SECRET + '"quoted" ?again'})
+        _wait_for(caplog, '"GET /search/suggest?[redacted] HTTP/1.1"')
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
+    assert '"GET /search?[redacted] HTTP/1.1" 200' in caplog.text
+    assert '"GET /api/v1/practices/search?[redacted] HTTP/1.1" 200' in caplog.text
+    assert "Brammar" not in caplog.text and "station" not in caplog.text
+
+
+def test_gunicorn_access_lines_lose_the_query_string_and_the_referers(app, caplog):
+    caplog.set_level(logging.INFO, logger="gunicorn.access")
+    atoms = {
+        "h": "203.0.113.9",
+        "l": "-",
+        "u": "-",
+        "t": "[04/Dec/2026:17:00:00 +0000]",
+        "r": "GET /search?q=Brammar+surgery HTTP/1.1",
+        "s": "200",
+        "b": "512",
+        "f": "https://haresign.example/search?q=near+the+station",
+        "a": "Mozilla/5.0",
+    }
+    default_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+    logging.getLogger("gunicorn.access").info(default_format, atoms)
+    assert [r.getMessage() for r in caplog.records if r.name == "gunicorn.access"] == [
+        '203.0.113.9 - - [04/Dec/2026:17:00:00 +0000] "GET /search?[redacted] HTTP/1.1" 200 512 '
+        '"https://haresign.example/search?[redacted]" "Mozilla/5.0"'
+    ]
