@@ -1,4 +1,4 @@
-"""The SMTP transport: MAIL_URL parsed once, a message composed and sent with smtplib.
+"""The SMTP transport: a MAIL_URL parsed into a server, a message composed and sent with smtplib.
 
 `smtps://user:pw@host:465` is implicit TLS; `smtp://user:pw@host:587` must upgrade with
 STARTTLS (a server that does not offer it is an error, never a silent downgrade); only a

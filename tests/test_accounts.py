@@ -6,6 +6,8 @@ import logging
 import re
 from datetime import timedelta
 
+import pytest
+
 from portal import accounts
 from portal.extensions import db, limiter
 from portal.models import (
@@ -51,10 +53,18 @@ def test_sign_up_verify_and_sign_in(app, client, caplog):
     with app.app_context():
         assert db.session.scalar(db.select(AccountToken)).token_hash == accounts.token_hash(raw)
         assert raw not in db.session.scalar(db.select(AccountToken)).token_hash
-    page = client.get(link)
+    # Opening the link (or a mail scanner's GET or HEAD) only shows a button.
+    for method in (client.get, client.head, client.get):
+        page = method(link)
+        assert page.status_code == 200
+    assert "Confirm email address" in client.get(link).get_data(as_text=True)
+    with app.app_context():
+        assert user_by_email("new@example.org").verified is False
+    page = post(client, link)
     assert page.status_code == 200
     assert "Email address confirmed" in page.get_data(as_text=True)
-    assert client.get(link).status_code == 400  # single use
+    assert post(client, link).status_code == 400  # single use
+    assert client.get(link).status_code == 400
     with app.app_context():
         assert user_by_email("new@example.org").verified is True
     sign_in(client, "new@example.org", "a long password")
@@ -88,9 +98,9 @@ def test_expired_and_forged_verification_links_are_refused(app, client):
         token.expires_at = accounts.now() - timedelta(seconds=1)
         db.session.commit()
     for path in (link, "/account/verify/forged", "/account/verify/" + "x" * 5000):
-        response = client.get(path)
-        assert response.status_code == 400
-        assert accounts.INVALID_LINK in response.get_data(as_text=True)
+        for response in (client.get(path), post(client, path)):
+            assert response.status_code == 400
+            assert accounts.INVALID_LINK in response.get_data(as_text=True)
     with app.app_context():
         assert user_by_email("late@example.org").verified is False
 
@@ -157,16 +167,18 @@ def test_password_reset(app, client, caplog):
     assert "a brand new password" not in caplog.text
 
 
-def test_request_log_lines_redact_tokens():
-    from portal.blueprints.accounts import RedactTokens
+@pytest.mark.parametrize("logger", ["werkzeug", "gunicorn.access"])
+@pytest.mark.parametrize("kind", ["reset-password", "verify"])
+def test_request_log_lines_hide_link_tokens(logger, kind):
+    from portal.request_logs import StripQueryStrings
 
     record = logging.LogRecord(
-        "werkzeug", logging.INFO, __file__, 1, '%s - - "%s" %s',
-        ("127.0.0.1", "GET /account/reset-password/SeCrEt123 HTTP/1.1", "200"), None,
+        logger, logging.INFO, __file__, 1, '%s - - "%s" %s',
+        ("127.0.0.1", f"GET /account/{kind}/SeCrEt123?next=x HTTP/1.1", "200"), None,
     )  # fmt: skip
-    RedactTokens().filter(record)
+    StripQueryStrings().filter(record)
     assert record.getMessage() == (
-        '127.0.0.1 - - "GET /account/reset-password/[redacted] HTTP/1.1" 200'
+        f'127.0.0.1 - - "GET /account/{kind}/[token hidden]?[redacted] HTTP/1.1" 200'
     )
 
 

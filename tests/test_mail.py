@@ -7,12 +7,18 @@ import logging
 import re
 import smtplib
 import socket
+import ssl
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from portal import accounts, mail
 from portal.accounts import token_hash
@@ -131,7 +137,7 @@ def test_sign_up_and_reset_links_arrive_over_smtp(app, client, smtp_server, capl
     link = only_link(verify, "verify")
     assert re.fullmatch(rf"{re.escape(PUBLIC)}/account/verify/[A-Za-z0-9_-]{{43}}", link)
     assert stored_token(app, link, "verify")
-    confirmed = client.get(link.removeprefix(PUBLIC))
+    confirmed = post(client, link.removeprefix(PUBLIC))
     assert confirmed.status_code == 200
     assert "Email address confirmed" in confirmed.get_data(as_text=True)
 
@@ -257,6 +263,67 @@ def test_credentials_are_sent_and_starttls_is_never_skipped(smtp_server):
         mail.send(insisting, message)
     assert recorder.logins == [(b"portal@example.org", b"p@ss:w0rd")]
     assert len(recorder.messages) == 1
+
+
+def self_signed_certificate(folder) -> tuple[str, str]:
+    """A certificate for localhost and its key, as PEM files; trusted only where a test says."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_file), str(key_file)
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_transports_send_only_to_a_verified_server(tmp_path, monkeypatch, security):
+    cert_file, key_file = self_signed_certificate(tmp_path)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert_file, key_file)
+    recorder, port = Recorder(), free_port()
+    tls = (
+        {"tls_context": server_context, "require_starttls": True}
+        if security == "starttls"
+        else {"ssl_context": server_context, "auth_require_tls": False}
+    )
+    controller = Controller(
+        recorder, hostname="127.0.0.1", port=port, authenticator=recorder.authenticate, **tls
+    )
+    controller.start()
+    try:
+        server = mail.MailServer("localhost", port, security, "portal", "secret")
+        message = mail.compose("Haresign <mail@example.org>", "to@example.org", "Hello", "Text")
+        # An untrusted certificate stops the conversation before any credential is sent.
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-bundle.pem"))
+        with pytest.raises(ssl.SSLCertVerificationError):
+            mail.send(server, message)
+        assert recorder.logins == [] and recorder.messages == []
+        monkeypatch.setenv("SSL_CERT_FILE", cert_file)
+        mail.send(server, message)
+    finally:
+        controller.stop()
+    assert recorder.logins == [(b"portal", b"secret")]
+    [(rcpt, received)] = recorder.messages
+    assert (rcpt, received["Subject"]) == (["to@example.org"], "Hello")
 
 
 @pytest.mark.parametrize(

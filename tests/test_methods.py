@@ -22,6 +22,7 @@ from tests.accounts_support import PASSWORD, add_practices, csrf_token, make_use
 PRACTICE = "A00001"
 MEMBER = "member@example.org"
 ASKER = "asker@example.org"
+UNVERIFIED = "unverified@example.org"
 NEW_PASSWORD = "saffron kettle orbit lantern"
 REDIRECT_URI = "http://127.0.0.1:8765/callback"
 # Tables that record requests rather than hold what a request may change: one audit row per
@@ -48,10 +49,11 @@ NOT_FORMS = {
 
 @dataclass
 class World:
-    """One practice, a site admin who is also its practice admin, a pending request, a live
-    reset link, an API key and a registered OAuth client."""
+    """One practice, a site admin who is also its practice admin, a pending request, live
+    reset and verification links, an API key and a registered OAuth client."""
 
     reset_token: str
+    verify_token: str
     role_id: int
     key_id: int
     key_secret: str
@@ -66,6 +68,7 @@ def world(site) -> World:
     make_user(site, MEMBER, admin=True)
     set_role(site, MEMBER, PRACTICE, "active", role="admin")
     make_user(site, ASKER)
+    make_user(site, UNVERIFIED, verified=False)
     role_id = set_role(site, ASKER, PRACTICE, "pending")
     with site.app_context():
         member = accounts.find_user(MEMBER)
@@ -79,6 +82,7 @@ def world(site) -> World:
         key = api_keys.create_key(member, "existing")
         return World(
             reset_token=accounts.issue_token(member, "reset"),
+            verify_token=accounts.issue_token(accounts.find_user(UNVERIFIED), "verify"),
             role_id=role_id,
             key_id=key.id,
             key_secret=key.secret,
@@ -115,6 +119,7 @@ FORM_ROUTES = (
     "/account/sign-in",
     "/account/forgot-password",
     "/account/reset-password/<token>",
+    "/account/verify/<token>",
     "/account/delete",
     "/api/keys",
     "/practices/<code>/private",
@@ -129,6 +134,7 @@ def form_payloads(world: World) -> dict[str, tuple[bool, dict[str, str], int]]:
         "/account/sign-in": (False, {"email": MEMBER, "password": PASSWORD}, 302),
         "/account/forgot-password": (False, {"email": MEMBER}, 200),
         "/account/reset-password/<token>": (False, {"password": NEW_PASSWORD}, 200),
+        "/account/verify/<token>": (False, {}, 200),
         "/account/delete": (True, {"password": PASSWORD}, 200),
         "/api/keys": (True, {"name": "made by HEAD"}, 200),
         "/practices/<code>/private": (
@@ -165,6 +171,8 @@ def routes(app) -> dict[str, set[str]]:
 def url_for_rule(app, path: str, world: World) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.rule == path)
     values = sample_values(world)
+    if path.startswith("/account/verify/"):
+        values["token"] = world.verify_token
     missing = rule.arguments - values.keys()
     assert not missing, f"{path}: add a sample value for {sorted(missing)} to sample_values"
     return rule.build({name: values[name] for name in rule.arguments})[1]
@@ -261,7 +269,7 @@ def test_head_with_the_right_password_neither_signs_in_nor_creates_nor_deletes(s
     anonymous.head("/account/forgot-password", data={"email": ASKER})
     with site.app_context():
         emails = db.session.scalars(sa.select(User.email).order_by(User.email)).all()
-        assert emails == [ASKER, MEMBER]
+        assert emails == [ASKER, MEMBER, UNVERIFIED]
         assert accounts.outbox() == []
     assert signed_in.get("/account/").status_code == 200  # not deleted, still signed in
 

@@ -7,8 +7,10 @@ import logging
 import time
 
 import httpx
+import pytest
 
 from portal.extensions import db
+from portal.request_logs import StripQueryStrings
 from tests.api.conftest import make_key
 from tests.conftest import make_app
 from tests.mcp.conftest import serve
@@ -67,3 +69,24 @@ def test_gunicorn_access_lines_lose_the_query_string_and_the_referers(app, caplo
         '203.0.113.9 - - [04/Dec/2026:17:00:00 +0000] "GET /search?[redacted] HTTP/1.1" 200 512 '
         '"https://haresign.example/search?[redacted]" "Mozilla/5.0"'
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "logged"),
+    [
+        (
+            '"GET /search?q=Brammar"near the"station HTTP/1.1" 200 -',
+            '"GET /search?[redacted] HTTP/1.1" 200 -',
+        ),
+        (
+            "code 400, message Bad request syntax ('GET /search?q=Brammar near station HTTP/1.1')",
+            "code 400, message Bad request syntax ('GET /search?[redacted] HTTP/1.1')",
+        ),
+        ('"GET /practices/A81001 HTTP/1.1" 200 -', '"GET /practices/A81001 HTTP/1.1" 200 -'),
+    ],
+    ids=["decoded-quotes", "malformed-request-line", "no-query"],
+)
+def test_every_shape_of_request_line_loses_its_query_string(line, logged):
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "%s", (line,), None)
+    assert StripQueryStrings().filter(record) is True
+    assert record.getMessage() == logged

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from portal.links import public_base_url
 from portal.queries.datasets import any_synthetic
 from portal.sources import SOURCES, period_label
 
@@ -21,6 +22,7 @@ def init_app(app) -> None:
     def page_context():
         return {
             "synthetic_data": app.config.get("DEMO_DATA") or any_synthetic(),
+            "public_base_url": public_base_url(),
             **vendor,
         }
 

@@ -8,6 +8,7 @@ import stat
 import tempfile
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,13 +111,12 @@ def extract(path: Path, folder: Path) -> list[Path]:
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise IngestError(path, f"not a readable zip archive ({exc})") from None
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        names = [safe_member_name(path, m) for m in members]
-        repeated = next((n for n in names if names.count(n) > 1), None)
+        named = [(m, safe_member_name(path, m)) for m in archive.infolist()]  # folders too
+        named = [(m, n) for m, n in named if not m.is_dir()]
+        repeated = [n for n, times in Counter(n for _, n in named).items() if times > 1]
         if repeated:
-            raise IngestError(path, f"{repeated!r} is in the zip twice")
-        wanted = [(m, n) for m, n in zip(members, names, strict=True)
-                  if n.lower().endswith(DATA_SUFFIXES)]  # fmt: skip
+            raise IngestError(path, f"{repeated[0]!r} is in the zip twice")
+        wanted = [(m, n) for m, n in named if n.lower().endswith(DATA_SUFFIXES)]
         declared = sum(m.file_size for m, _ in wanted)
         if declared > cap:
             raise too_big(path, cap, declared)

@@ -131,7 +131,7 @@ def check_rows(path: str | Path, data: bytes, rows: int, *, header: bool) -> Non
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     if lines != rows + header:
         runaway_quote(path, data, header)
-    last_row_complete(path, data, header)
+    last_row_fits(path, data, header)
 
 
 def runaway_quote(path: str | Path, data: bytes, header: bool) -> None:
@@ -169,9 +169,10 @@ def runaway_quote(path: str | Path, data: bytes, header: bool) -> None:
         ) from None
 
 
-def last_row_complete(path: str | Path, data: bytes, header: bool) -> None:
-    """A file cut off mid-row leaves a last row with fewer fields than the first (the header);
-    parsers pad it with empty values, which would load as suppressed figures."""
+def last_row_fits(path: str | Path, data: bytes, header: bool) -> None:
+    """The last row has as many fields as the first (the header). A file cut off mid-row leaves
+    it short, and pandas pads it with empty values (suppressed figures); a header one name short
+    of every row makes pandas take the first column as an index, shifting every figure."""
     end = len(data)
     while end and data[end - 1] in b"\r\n":  # trailing line ends, without copying the data
         end -= 1
@@ -189,6 +190,13 @@ def last_row_complete(path: str | Path, data: bytes, header: bool) -> None:
             f"the row ends after {len(fields)} of {width} fields (is the file truncated?)",
             line=data.count(b"\n", 0, start) + 1,
             column=names[missing] if missing < len(names) else missing + 1,
+        )
+    if len(fields) > width:
+        raise IngestError(
+            path,
+            f"the row has {len(fields)} fields where the {'header' if header else 'first row'} "
+            f"has {width}",
+            line=data.count(b"\n", 0, start) + 1,
         )
 
 

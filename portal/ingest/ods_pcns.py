@@ -12,9 +12,11 @@ from portal.ingest.base import (
     IngestError,
     Progress,
     first_bad,
+    max_extracted_bytes,
     normalise_header,
     record_load,
     require_columns,
+    too_big,
     upsert,
 )
 from portal.models import Pcn, Practice
@@ -81,7 +83,13 @@ def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None
 
 
 def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
+    """The workbook's sheets; a workbook is a zip, so its declared size must fit the cap."""
+    cap = max_extracted_bytes()
     try:
+        with zipfile.ZipFile(path) as book:
+            declared = sum(member.file_size for member in book.infolist())
+        if declared > cap:
+            raise too_big(path, cap, declared)
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
         raise IngestError(path, f"not a readable ePCN workbook ({exc})") from None

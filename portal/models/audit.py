@@ -32,8 +32,8 @@ class AuditEvent(db.Model):
     connection_id: Mapped[int | None] = mapped_column(Integer, index=True)  # MCP: OAuth connection
     key_id: Mapped[int | None] = mapped_column(Integer, index=True)  # API: bearer key
     client_id: Mapped[str | None] = mapped_column(String(300))
-    method: Mapped[str] = mapped_column(String(60))  # JSON-RPC method, or HTTP method + route
-    tool: Mapped[str | None] = mapped_column(String(80))  # tool, resource or prompt name
+    method: Mapped[str] = mapped_column(String(60))  # JSON-RPC method, or "GET /route/{x}"
+    tool: Mapped[str | None] = mapped_column(String(80))  # tool, resource, prompt or "unknown_…"
     ods_codes: Mapped[str | None] = mapped_column(String(200))  # comma-separated, as touched
     query_length: Mapped[int | None] = mapped_column(Integer)  # free text: its length only
     outcome: Mapped[str] = mapped_column(String(20))

@@ -305,6 +305,7 @@ def test_every_request_is_audited_refusals_included(real_app, real_api):
     client.get(f"/api/v1/{invented}", headers=headers)  # 404
     client.post("/api/v1/practices/A81001", headers=headers)  # 405 (the route's template kept)
     client.open("/api/v1/practices/A81001", method="PROPFIND", headers=headers)  # 405, routing
+    client.options("/api/v1/practices/A81001")  # answered by Flask itself
     client.get("/api/v1/practices/search?q=a%00b", headers=headers)  # 400 before the view
     client.get(f"/api/v1/practices/search?q={invented}", headers=headers)
     client.get(f"/api/v1/practices?icb={invented}", headers=headers)  # 400: a code it is not
@@ -329,6 +330,7 @@ def test_every_request_is_audited_refusals_included(real_app, real_api):
         ("GET (unknown)", None, None, None, "not_found", 404, True),
         ("POST /practices/{code}", "get_practice", None, None, "invalid", 405, True),
         ("OTHER (unknown)", None, None, None, "invalid", 405, False),
+        ("OPTIONS /practices/{code}", "get_practice", None, None, "ok", 200, False),
         ("GET /practices/search", "search_practices", None, None, "invalid", 400, False),
         ("GET /practices/search", "search_practices", None, len(invented), "ok", 200, True),
         ("GET /practices", "list_practices", None, None, "invalid", 400, True),

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from portal.accounts import create_user
-from tests.connections.support import PASSWORD, Browser, LiveServer, add_protected_route
+from tests.connections.support import (
+    PASSWORD,
+    Browser,
+    DocumentServer,
+    LiveServer,
+    add_protected_route,
+)
 
 EMAIL = "gp.manager@example.org"
 
@@ -26,3 +32,11 @@ def browser():
     person = Browser(EMAIL)
     yield person
     person.close()
+
+
+@pytest.fixture
+def documents():
+    """Client ID Metadata Documents served on loopback."""
+    server = DocumentServer()
+    yield server
+    server.close()

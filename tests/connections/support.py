@@ -1,14 +1,17 @@
 """Live-server helpers for the OAuth tests: the app on 127.0.0.1 (ports 5600-5649) in a
-thread, and a headless 'browser' (httpx with cookies) that fills in the sign-in and consent
-forms the way a person would."""
+thread, with PUBLIC_BASE_URL set to its address; a headless 'browser' (httpx with cookies)
+that fills in the sign-in and consent forms the way a person would; the authorisation
+endpoint's error page read back; and a loopback server of client metadata documents."""
 
 from __future__ import annotations
 
 import html
+import json
 import re
 import socket
 import threading
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
@@ -174,3 +177,54 @@ def error_page(response: httpx.Response) -> tuple[str, str]:
         html.unescape(ERROR_PAGE.search(response.text).group(1))
     ).groups()
     return error, description
+
+
+class DocumentServer:
+    """Serves metadata documents on loopback (allowed only because tests set allow_private);
+    a path in `trickle` gets a slow-loris answer instead: one byte every half second."""
+
+    def __init__(self):
+        self.documents: dict[str, tuple[int, bytes]] = {}
+        self.trickle: dict[str, bytes] = {}
+        self.stopped = threading.Event()
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path in owner.trickle:
+                    self.send_slowly(owner.trickle[self.path])
+                    return
+                status, body = owner.documents.get(self.path, (404, b"{}"))
+                self.send_response(status)
+                if status == 302:
+                    self.send_header("Location", "http://127.0.0.1:1/elsewhere")
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def send_slowly(self, start: bytes):
+                self.wfile.write(start)
+                for _ in range(120):  # a minute at most, then the test has long failed
+                    if owner.stopped.wait(0.5):
+                        return
+                    try:
+                        self.wfile.write(b" ")
+                    except OSError:  # the fetch gave up and closed the connection
+                        return
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def add(self, path: str, document: dict | bytes, status: int = 200) -> str:
+        body = document if isinstance(document, bytes) else json.dumps(document).encode()
+        self.documents[path] = (status, body)
+        return self.base + path
+
+    def close(self):
+        self.stopped.set()
+        self.server.shutdown()
+        self.server.server_close()

@@ -3,73 +3,13 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from portal.connections import cimd
 from tests.connections.oauth_flow import CALLBACK, Flow
-from tests.connections.support import error_page, free_port, query
-
-
-class DocumentServer:
-    """Serves metadata documents on loopback (allowed only because tests set allow_private);
-    a path in `trickle` gets a slow-loris answer instead: one byte every half second."""
-
-    def __init__(self):
-        self.documents: dict[str, tuple[int, bytes]] = {}
-        self.trickle: dict[str, bytes] = {}
-        self.stopped = threading.Event()
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                if self.path in owner.trickle:
-                    self.send_slowly(owner.trickle[self.path])
-                    return
-                status, body = owner.documents.get(self.path, (404, b"{}"))
-                self.send_response(status)
-                if status == 302:
-                    self.send_header("Location", "http://127.0.0.1:1/elsewhere")
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def send_slowly(self, start: bytes):
-                self.wfile.write(start)
-                for _ in range(120):  # a minute at most, then the test has long failed
-                    if owner.stopped.wait(0.5):
-                        return
-                    try:
-                        self.wfile.write(b" ")
-                    except OSError:  # the fetch gave up and closed the connection
-                        return
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def add(self, path: str, document: dict | bytes, status: int = 200) -> str:
-        body = document if isinstance(document, bytes) else json.dumps(document).encode()
-        self.documents[path] = (status, body)
-        return self.base + path
-
-    def close(self):
-        self.stopped.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def documents():
-    server = DocumentServer()
-    yield server
-    server.close()
+from tests.connections.support import error_page, query
 
 
 def test_metadata_document_client_completes_the_flow(live, browser, documents):

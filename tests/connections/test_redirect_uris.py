@@ -9,7 +9,6 @@ import pytest
 
 from tests.connections.oauth_flow import CALLBACK, Flow
 from tests.connections.support import error_page, query
-from tests.connections.test_cimd import documents  # noqa: F401  (fixture)
 
 PORT = "redirect_uri has an invalid port (1-65535)"
 CREDENTIALS = "redirect_uri must not contain a user name or password"
@@ -70,7 +69,7 @@ def test_authorize_shows_an_error_page_and_never_redirects(live, browser, uri, d
 
 
 @pytest.mark.parametrize(("uri", "description"), BAD_REDIRECTS)
-def test_metadata_documents_with_them_are_refused(live, browser, documents, uri, description):  # noqa: F811
+def test_metadata_documents_with_them_are_refused(live, browser, documents, uri, description):
     url = documents.base + "/client.json"
     documents.add("/client.json", {"client_id": url, "redirect_uris": [CALLBACK, uri]})
     flow = Flow(live.url, browser)
@@ -132,7 +131,7 @@ BAD_LINKS = [
 
 @pytest.mark.parametrize("link", LINKS)
 @pytest.mark.parametrize(("value", "description"), BAD_LINKS)
-def test_metadata_links_must_be_https(live, browser, documents, link, value, description):  # noqa: F811
+def test_metadata_links_must_be_https(live, browser, documents, link, value, description):
     response = register(live.url, {"redirect_uris": [CALLBACK], link: value})
     assert response.status_code == 400
     assert response.json() == {

@@ -188,3 +188,23 @@ def test_zip_in_folders_still_loads(app, good, tmp_path):
     with app.app_context():
         results = load_paths("patients-registered", [archive])
     assert [r.source_file for r in results] == [NAME]
+
+
+def test_folder_entry_named_outside_the_folder(app, good, tmp_path):
+    """A folder entry is never unpacked, but its name alone refuses the zip."""
+    bad = make_zip(tmp_path / "month.zip", [(NAME, good.read_bytes()), ("../up/", b"")])
+    assert refused(app, good, bad) == "month.zip: '../up/' in the zip points outside its folder"
+
+
+def test_workbook_above_the_cap(app, nhs_data, tmp_path):
+    """An .xlsx is a zip too: its declared size must fit the cap before it is opened."""
+    workbook = nhs_data / "ods/ePCN_2023-02.xlsx"
+    with zipfile.ZipFile(workbook) as book:
+        declared = sum(member.file_size for member in book.infolist())
+    app.config["INGEST_MAX_EXTRACTED_BYTES"] = 1_000_000
+    with app.app_context(), pytest.raises(IngestError) as error:
+        load_paths("ods-pcns", [workbook])
+    assert str(error.value) == (
+        "ePCN_2023-02.xlsx: the data would unpack beyond the limit of 1,000,000 bytes "
+        f"(INGEST_MAX_EXTRACTED_BYTES): {declared:,} bytes"
+    )

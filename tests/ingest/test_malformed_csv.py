@@ -269,3 +269,19 @@ def test_truncated_last_row_without_header(app, nhs_data, tmp_path):
         "epraccur.csv, line 300, column 10: the row ends after 9 of 27 fields "
         "(is the file truncated?)"
     )
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=str)
+def test_header_one_name_short(app, published, source):
+    """Every row one field longer than the header: pandas would take the first column as an
+    index and shift every figure one column along."""
+    good, lines, bad = published(source)
+    names = fields(lines[0])
+    # a column GPAD does not need, as GPAD checks its header before reading the file
+    names.remove("SUPPLIER" if source.dataset == "gpad" else names[-1])
+    lines[0] = as_line(names, lines[0])
+    message = refused(app, source, good, write_lines(bad, lines))
+    assert message == (
+        f"{good.name}, line {len(lines)}: the row has {len(names) + 1} fields where the header "
+        f"has {len(names)}"
+    )
