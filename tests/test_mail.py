@@ -402,3 +402,17 @@ def test_public_url_needs_no_request_and_keeps_a_path_prefix(scratch_url, base, 
         assert public_url("accounts.verify", token="abc") == expected
     with app.app_context():
         assert public_url("accounts.verify", token="abc") == expected
+
+
+def test_mail_url_and_mail_from_are_read_from_the_environment(env_app, smtp_server):
+    url, recorder = smtp_server
+    application = env_app(MAIL_URL=url, MAIL_FROM="Practice Team <team@example.org>")
+    make_user(application, "env@example.org")
+    client = application.test_client()
+    closed(post(client, "/account/forgot-password", {"email": "env@example.org"}))
+    [(recipients, message)] = recorder.messages
+    assert recipients == ["env@example.org"]
+    assert message["From"] == "Practice Team <team@example.org>"
+    assert only_link(message, "reset-password").startswith(f"{DEVELOPMENT_BASE_URL}/account/")
+    with application.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 0

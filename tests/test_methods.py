@@ -34,10 +34,6 @@ PAGE_VIEW_SESSION_KEYS = {"csrf_token", "_id", "_fresh", "_flashes"}
 OTHER_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 API_READ_ONLY = {"message": "The API is read-only: use GET.", "parameter": None, "status": 405}
 API_NOT_FOUND = {"message": "Not found or access denied.", "parameter": None, "status": 404}
-# What the API answers today where it differs from its 405: reported to the API's owner.
-API_EXCEPTIONS = {
-    "/api/v1/openapi.json": (404, API_NOT_FOUND),  # the fallback knows only the ROUTES table
-}
 # GET+POST routes that are not forms and answer for themselves (no form would change state).
 NOT_FORMS = {
     "/mcp": "the MCP endpoint: GET is 405 (no server-sent stream), POST needs an OAuth token",
@@ -287,7 +283,7 @@ def test_undeclared_methods_are_refused(site, world):
                 url, method=method, data={"csrf_token": csrf_token(client)}, headers=bearer
             )
             if path.startswith("/api/v1/"):
-                expected = API_EXCEPTIONS.get(path, (405, API_READ_ONLY))
+                expected = (405, API_READ_ONLY)
                 if (response.status_code, response.get_json()) != expected:
                     failures.append(f"{method} {path}: {response.get_data(as_text=True)[:200]}")
             elif response.status_code != 405:

@@ -175,7 +175,10 @@ def openapi():
 def fallback(rest: str):
     """Unknown addresses get the JSON 404, known ones used with another method a JSON 405: both
     after the key is checked, as on every route."""
-    route = _route_at(request.path)
+    endpoint = _get_endpoint_at(request.path)
+    if endpoint == f"{bp.name}.{openapi.__name__}":  # the public document needs no key
+        return error_response(ApiError(405, READ_ONLY, headers={"Allow": "GET, HEAD, OPTIONS"}))
+    route = ROUTES_BY_ENDPOINT.get(endpoint)
 
     def answer(_user):
         if route is None:
@@ -185,14 +188,14 @@ def fallback(rest: str):
     return serve(route, {}, answer)
 
 
-def _route_at(path: str) -> Route | None:
-    """The route a GET to this address would run, if any."""
+def _get_endpoint_at(path: str) -> str | None:
+    """The endpoint a GET to this address would run, if any."""
     adapter = current_app.url_map.bind("localhost")
     try:
         endpoint, _ = adapter.match(path, method="GET")
     except HTTPException:
         return None
-    return ROUTES_BY_ENDPOINT.get(endpoint)
+    return endpoint
 
 
 def init_app(app: Flask) -> None:
