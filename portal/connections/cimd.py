@@ -23,7 +23,6 @@ import httpx
 
 MAX_BYTES = 64 * 1024
 TIMEOUT_SECONDS = 5.0  # the default of CIMD_FETCH_TIMEOUT
-PHASES = ("connect", "read", "write", "pool")
 
 
 class MetadataDocumentError(ValueError):
@@ -81,7 +80,8 @@ def check_url(url: str, *, allow_private: bool = False) -> Target:
 
 
 class _DeadlineStream(httpcore.NetworkStream):
-    """A connection whose every read, write and TLS handshake ends by one shared deadline."""
+    """A connection whose every read, write and TLS handshake ends by one shared deadline
+    (httpcore's own per-operation timeouts are ignored)."""
 
     def __init__(self, stream: httpcore.NetworkStream, deadline: float):
         self._stream, self._deadline = stream, deadline
@@ -147,7 +147,7 @@ def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, allow_private: bool = F
                 "GET",
                 direct,
                 headers={"Host": host_header, "Accept": "application/json"},
-                extensions={"sni_hostname": target.host, "timeout": dict.fromkeys(PHASES, timeout)},
+                extensions={"sni_hostname": target.host},
             ) as response,
         ):
             if response.status != 200:

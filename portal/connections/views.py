@@ -30,7 +30,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 
-from portal.blueprints.errors import MESSAGES
+from portal.blueprints.errors import MESSAGES, register_json_surface
 from portal.connections import service
 from portal.connections.service import OAuthError
 from portal.connections.tokens import MCP_PATH, SCOPES_SUPPORTED, base_url, current_resource
@@ -39,19 +39,10 @@ from portal.extensions import csrf, limiter
 bp = Blueprint("oauth", __name__)
 pages = Blueprint("connections", __name__, cli_group="connections")
 
-# What clients (not people) call: open to CORS, and every error is OAuth's JSON.
-CLIENT_ENDPOINTS = {
-    "oauth.protected_resource",
-    "oauth.server_metadata",
-    "oauth.register",
-    "oauth.token",
-    "oauth.revoke",
-}
-
 
 @bp.after_request
 def cors(response):
-    if request.endpoint in CLIENT_ENDPOINTS:
+    if is_client_path(request.path):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Headers"] = (
             "Authorization, Content-Type, MCP-Protocol-Version"
@@ -74,16 +65,26 @@ def json_error(error: OAuthError, *, basic_used: bool = False):
     return response
 
 
-@bp.errorhandler(HTTPException)
-def http_error(error: HTTPException):
-    """Client endpoints answer every HTTP error (429, 413, a malformed body) as OAuth JSON;
-    the authorisation page keeps the site's error page."""
-    title, message = MESSAGES.get(error.code, (error.name, error.description))
-    if request.endpoint not in CLIENT_ENDPOINTS:
-        page = render_template("error.html", title=title, message=message, code=error.code)
-        return page, error.code
-    kind = "invalid_client_metadata" if request.endpoint == "oauth.register" else "invalid_request"
+def is_client_path(path: str) -> bool:
+    """What clients (not people) call: discovery, registration, token and revocation."""
+    return path in ("/oauth/register", "/oauth/token", "/oauth/revoke") or path.startswith(
+        "/.well-known/oauth-"
+    )
+
+
+def client_endpoint_error(error: HTTPException):
+    """Errors raised outside a client endpoint's view (429, 413, 405, our own 500) in OAuth's
+    JSON format, never the site's HTML page."""
+    _title, message = MESSAGES.get(error.code, (error.name, error.description))
+    kind = "invalid_client_metadata" if request.path == "/oauth/register" else "invalid_request"
+    if error.code >= 500:
+        kind = "server_error"
     return json_error(OAuthError(kind, message, error.code))
+
+
+@bp.record_once
+def answer_errors_as_oauth_json(state) -> None:
+    register_json_surface(state.app, is_client_path, client_endpoint_error)
 
 
 # --- discovery --------------------------------------------------------------------------------

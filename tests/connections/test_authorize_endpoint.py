@@ -10,8 +10,8 @@ from portal.extensions import db, limiter
 from portal.models.oauth import AuthorizationCode, Connection
 from tests.accounts_support import post
 from tests.conftest import make_app
-from tests.connections.oauth_flow import Flow, pkce
-from tests.connections.support import add_protected_route, forms, query
+from tests.connections.oauth_flow import CALLBACK, Flow, pkce
+from tests.connections.support import add_protected_route, error_page, forms, query
 
 
 def counts(app) -> tuple[int, int]:
@@ -43,6 +43,25 @@ def test_head_runs_only_the_get_code(live, browser, app):
     approved = browser.http.post(live.url + "/oauth/authorize", data=fields)
     assert approved.status_code == 302 and "code=" in approved.headers["location"]
     assert counts(app) == (before[0], before[1] + 1)
+
+
+def test_a_decision_needs_a_signed_in_person(app):
+    client = app.test_client()
+    registered = client.post("/oauth/register", json={"redirect_uris": [CALLBACK]}).json
+    verifier, challenge = pkce()
+    decision = {
+        "client_id": registered["client_id"],
+        "redirect_uri": CALLBACK,
+        "response_type": "code",
+        "state": "s",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "resource": "http://127.0.0.1:5000/mcp",
+        "decision": "approve",
+    }
+    refused = post(client, "/oauth/authorize", decision)  # a valid CSRF token, no sign-in
+    assert error_page(refused) == ("access_denied", "sign in before you approve")
+    assert counts(app) == (0, 0)
 
 
 def test_authorize_answers_only_get_head_and_post(live, browser):

@@ -153,23 +153,23 @@ def test_unpaired_surrogates_are_refused(live, app):
         "other",
     ],
 )
-@pytest.mark.parametrize("value", ["a\x00b", "\x00", "tab\there", "\x1f"])
-def test_control_characters_in_token_requests(live, browser, field, value):
+def test_control_characters_in_token_requests(live, browser, field):
     flow = Flow(live.url, browser)
-    data = {
-        "grant_type": "authorization_code",
-        "code": "code",
-        "code_verifier": "v" * 43,
-        "redirect_uri": CALLBACK,
-        "resource": flow.resource,
-        "client_id": flow.client_id,
-        field: value,
-    }
-    response = httpx.post(live.url + "/oauth/token", data=data)
-    assert oauth_error(response) == {
-        "error": "invalid_request",
-        "error_description": f"{field} {CONTROL}",
-    }
+    for value in ("a\x00b", "\x00", "tab\there", "\x1f", "\x7f"):
+        data = {
+            "grant_type": "authorization_code",
+            "code": "code",
+            "code_verifier": "v" * 43,
+            "redirect_uri": CALLBACK,
+            "resource": flow.resource,
+            "client_id": flow.client_id,
+            field: value,
+        }
+        response = httpx.post(live.url + "/oauth/token", data=data)
+        assert oauth_error(response) == {
+            "error": "invalid_request",
+            "error_description": f"{field} {CONTROL}",
+        }
 
 
 @pytest.mark.parametrize("field", ["token", "token_type_hint", "client_id", "other"])
@@ -209,6 +209,27 @@ def test_an_oversized_token_request_is_oauth_json(live):
         "error": "invalid_request",
         "error_description": "The upload is too large.",
     }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "error"),
+    [
+        ("GET", "/oauth/token", "invalid_request"),
+        ("HEAD", "/oauth/revoke", "invalid_request"),
+        ("PUT", "/oauth/register", "invalid_client_metadata"),
+        ("DELETE", "/oauth/token", "invalid_request"),
+        ("POST", "/.well-known/oauth-authorization-server", "invalid_request"),
+    ],
+)
+def test_undeclared_methods_are_oauth_json(live, method, path, error):
+    response = httpx.request(method, live.url + path)
+    assert response.status_code == 405
+    assert response.headers["cache-control"] == "no-store"
+    if method != "HEAD":
+        assert response.json() == {
+            "error": error,
+            "error_description": "This address does not accept that kind of request.",
+        }
 
 
 def test_rate_limited_registration_is_oauth_json(scratch_url):

@@ -50,31 +50,27 @@ def register(base: str, body: dict) -> httpx.Response:
 
 
 @pytest.mark.parametrize(("uri", "description"), BAD_REDIRECTS)
-def test_registration_refuses(live, uri, description):
-    response = register(live.url, {"redirect_uris": [CALLBACK, uri]})
-    assert response.status_code == 400
-    assert response.headers["cache-control"] == "no-store"
-    assert response.json() == {"error": "invalid_redirect_uri", "error_description": description}
-
-
-@pytest.mark.parametrize(("uri", "description"), BAD_REDIRECTS)
-def test_authorize_shows_an_error_page_and_never_redirects(live, browser, uri, description):
+def test_refused_at_registration_at_authorize_and_in_documents(
+    live, browser, documents, uri, description
+):
+    registration = register(live.url, {"redirect_uris": [CALLBACK, uri]})
+    assert registration.status_code == 400
+    assert registration.headers["cache-control"] == "no-store"
+    assert registration.json() == {
+        "error": "invalid_redirect_uri",
+        "error_description": description,
+    }
     flow = Flow(
         live.url,
         browser,
         redirect_uris=["http://127.0.0.1/callback", "https://app.example.com/cb", CALLBACK],
     )
-    response = httpx.get(flow.authorize_url(redirect_uri=uri))
-    assert error_page(response) == ("invalid_request", description)
-
-
-@pytest.mark.parametrize(("uri", "description"), BAD_REDIRECTS)
-def test_metadata_documents_with_them_are_refused(live, browser, documents, uri, description):
+    page = httpx.get(flow.authorize_url(redirect_uri=uri))  # an error page, never a redirect
+    assert error_page(page) == ("invalid_request", description)
     url = documents.base + "/client.json"
     documents.add("/client.json", {"client_id": url, "redirect_uris": [CALLBACK, uri]})
-    flow = Flow(live.url, browser)
-    response = httpx.get(flow.authorize_url(client_id=url))
-    assert error_page(response) == ("invalid_client", f"client metadata document: {description}")
+    page = httpx.get(flow.authorize_url(client_id=url))
+    assert error_page(page) == ("invalid_client", f"client metadata document: {description}")
 
 
 @pytest.mark.parametrize(
