@@ -3,8 +3,7 @@ table leaves out, and each setting, set in the environment, changes what the app
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import ast
 import re
 import secrets
 from datetime import timedelta
@@ -21,7 +20,7 @@ from portal.extensions import db
 from portal.models import AuthorizationCode, OAuthToken, RateLimitWindow, User
 from tests.accounts_support import PASSWORD, post, sign_in
 from tests.conftest import ROOT, make_app
-from tests.mcp.oauth_flow import mint_token
+from tests.mcp.oauth_flow import mint_token, token_response
 
 BASE = "http://localhost"  # the test client's origin
 PING = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
@@ -250,44 +249,10 @@ def test_mcp_allowed_origins(env_app):
 
 def _oauth_tokens(application) -> dict:
     """The token response of a full authorisation-code + PKCE flow (service functions)."""
-    from portal.connections.service import (
-        exchange_code,
-        find_client,
-        issue_code,
-        register_client,
-        validate_authorization,
-    )
-
-    redirect = "http://127.0.0.1:9/callback"
-    verifier = secrets.token_urlsafe(48)
-    challenge = (
-        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-    )
+    email = f"oauth-{secrets.token_hex(4)}@example.org"
     with application.app_context():
-        user = create_user(f"oauth-{secrets.token_hex(4)}@example.org", PASSWORD)
-        client_id = register_client(
-            {"client_name": "Assistant", "redirect_uris": [redirect],
-             "grant_types": ["authorization_code", "refresh_token"],
-             "token_endpoint_auth_method": "none"}
-        )["client_id"]  # fmt: skip
-        request = validate_authorization(
-            MultiDict(
-                {"client_id": client_id, "redirect_uri": redirect, "response_type": "code",
-                 "code_challenge": challenge, "code_challenge_method": "S256",
-                 "resource": BASE + "/mcp", "scope": "mcp:read", "state": "s"}
-            ),
-            BASE,
-        )  # fmt: skip
-        code = issue_code(user.id, request)
-        body = exchange_code(
-            find_client(client_id),
-            MultiDict(
-                {"code": code, "redirect_uri": redirect, "code_verifier": verifier,
-                 "resource": BASE + "/mcp", "grant_type": "authorization_code"}
-            ),
-            BASE,
-        )  # fmt: skip
-    return {**body, "client_id": client_id}
+        create_user(email, PASSWORD)
+    return token_response(application, email, BASE)
 
 
 def _lifetimes(application) -> dict[str, timedelta]:
@@ -325,3 +290,38 @@ def test_oauth_require_resource_on_refresh(env_app, required):
             assert refused.value.error == "invalid_target"
         else:
             assert refresh(client, params, BASE)["token_type"] == "Bearer"
+
+
+def _settings_set_from_the_environment() -> set[str]:
+    """Every name a test puts in the environment: `env_app(NAME=...)` (also through a module's
+    dict, `env_app(**PRODUCTION)`) or `monkeypatch.setenv("NAME", ...)`."""
+    names: set[str] = set()
+    for path in (ROOT / "tests").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        dicts = {
+            target.id: node.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            called = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if called == "env_app":
+                for keyword in node.keywords:
+                    if keyword.arg:
+                        names.add(keyword.arg)
+                    elif isinstance(keyword.value, ast.Name) and keyword.value.id in dicts:
+                        keys = dicts[keyword.value.id].keys
+                        names |= {k.value for k in keys if isinstance(k, ast.Constant)}
+            elif called == "setenv" and node.args and isinstance(node.args[0], ast.Constant):
+                names.add(node.args[0].value)
+    return names
+
+
+def test_every_setting_is_proven_from_the_environment():
+    """Each setting in the table is set through the environment by at least one test, which
+    then shows what it changes."""
+    assert {s.name for s in SETTINGS} - _settings_set_from_the_environment() == set()

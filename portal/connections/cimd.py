@@ -14,12 +14,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
-import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-
-import httpcore
-import httpx
 
 MAX_BYTES = 64 * 1024
 TIMEOUT_SECONDS = 5.0  # the default of CIMD_FETCH_TIMEOUT
@@ -79,56 +75,14 @@ def check_url(url: str, *, allow_private: bool = False) -> Target:
     return Target(scheme, parts.hostname, port, addresses[0])
 
 
-class _DeadlineStream(httpcore.NetworkStream):
-    """A connection whose every read, write and TLS handshake ends by one shared deadline
-    (httpcore's own per-operation timeouts are ignored)."""
-
-    def __init__(self, stream: httpcore.NetworkStream, deadline: float):
-        self._stream, self._deadline = stream, deadline
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _remaining(self._deadline, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _remaining(self._deadline, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> _DeadlineStream:
-        left = _remaining(self._deadline, httpcore.ConnectTimeout)
-        return _DeadlineStream(
-            self._stream.start_tls(ssl_context, server_hostname, left), self._deadline
-        )
-
-    def get_extra_info(self, info: str):
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's socket backend with one deadline for connect and all reads: per-read
-    timeouts alone never end a server that trickles a byte a second."""
-
-    def __init__(self, seconds: float):
-        self._deadline = time.monotonic() + seconds
-        self._sockets = httpcore.SyncBackend()
-
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        left = _remaining(self._deadline, httpcore.ConnectTimeout)
-        stream = self._sockets.connect_tcp(host, port, left, local_address, socket_options)
-        return _DeadlineStream(stream, self._deadline)
-
-
-def _remaining(deadline: float, timeout_error: type[Exception]) -> float:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise timeout_error("the deadline has passed")
-    return left
-
-
 def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, allow_private: bool = False) -> dict:
     """GET the document at `url` within `timeout` seconds in all and at most MAX_BYTES, and
     return it parsed; checks it names itself as client_id."""
+    import httpcore  # loaded on the first fetch, not at every start-up
+    import httpx
+
+    from portal.connections.deadline_http import DeadlineBackend
+
     target = check_url(url, allow_private=allow_private)
     parts = urlsplit(url)
     address = f"[{target.address}]" if ":" in target.address else target.address
@@ -141,7 +95,7 @@ def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, allow_private: bool = F
         with (
             httpcore.ConnectionPool(
                 ssl_context=httpx.create_ssl_context(),
-                network_backend=_DeadlineBackend(timeout),
+                network_backend=DeadlineBackend(timeout),
             ) as pool,
             pool.stream(
                 "GET",

@@ -9,7 +9,6 @@ import pytest
 from portal.extensions import db, limiter
 from portal.models.oauth import AuthorizationCode, Connection
 from tests.accounts_support import post
-from tests.conftest import make_app
 from tests.connections.oauth_flow import CALLBACK, Flow, pkce
 from tests.connections.support import add_protected_route, error_page, forms, query
 
@@ -138,8 +137,8 @@ def test_a_foreign_host_changes_nothing_a_client_receives(app, configured, expec
     assert f'<code id="mcp-endpoint">{expected}/mcp/</code>' in about
 
 
-def test_authorize_is_rate_limited_per_address(scratch_url):
-    limited = make_app(scratch_url, RATELIMIT_ENABLED=True, AUTHORIZE_RATE_LIMIT="3 per minute")
+def test_authorize_is_rate_limited_per_address(env_app):
+    limited = env_app(RATELIMIT_ENABLED="true", AUTHORIZE_RATE_LIMIT="3 per minute")
     try:
         with limited.app_context():
             limiter.reset()
@@ -155,4 +154,3 @@ def test_authorize_is_rate_limited_per_address(scratch_url):
     finally:
         with limited.app_context():
             limiter.reset()
-            db.engine.dispose()

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from portal.connections import cimd
+from portal.connections import cimd, service
 from tests.connections.oauth_flow import CALLBACK, Flow
 from tests.connections.support import error_page, query
 
@@ -196,6 +196,15 @@ def test_a_slow_server_costs_one_deadline(live, browser, documents, start):
     )
     flow.client_id = flow.client["client_id"]
     assert flow.tokens()["access_token"]  # the server is free for the next request
+
+
+def test_cimd_fetch_timeout_is_read_from_the_environment(env_app, documents):
+    application = env_app(CIMD_FETCH_TIMEOUT="0.5")
+    application.config["OAUTH_CIMD_ALLOW_PRIVATE"] = True  # the fixture server is on loopback
+    documents.trickle["/slow-env.json"] = b"H"
+    with application.app_context(), pytest.raises(service.OAuthError) as refused:
+        service.find_client(documents.base + "/slow-env.json")
+    assert refused.value.description == f"{DOC} did not arrive within 0.5 s"
 
 
 @pytest.mark.parametrize(

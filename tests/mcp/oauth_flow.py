@@ -17,6 +17,12 @@ REDIRECT = "http://127.0.0.1:9/callback"
 
 def mint_token(app, email: str, base_url: str, *, resource: str | None = None) -> str:
     """An access token for `email` through the real authorisation-code + PKCE flow."""
+    return token_response(app, email, base_url, resource=resource)["access_token"]
+
+
+def token_response(app, email: str, base_url: str, *, resource: str | None = None) -> dict:
+    """The token endpoint's answer (plus the client's id) for `email` through the real
+    authorisation-code + PKCE flow."""
     from portal.connections.service import (
         exchange_code,
         find_client,
@@ -34,6 +40,7 @@ def mint_token(app, email: str, base_url: str, *, resource: str | None = None) -
     with app.app_context():
         client_id = register_client(
             {"client_name": "Test assistant", "redirect_uris": [REDIRECT],
+             "grant_types": ["authorization_code", "refresh_token"],
              "token_endpoint_auth_method": "none"}
         )["client_id"]  # fmt: skip
         request = validate_authorization(
@@ -55,4 +62,4 @@ def mint_token(app, email: str, base_url: str, *, resource: str | None = None) -
             ),
             base_url,
         )  # fmt: skip
-    return body["access_token"]
+    return {**body, "client_id": client_id}
