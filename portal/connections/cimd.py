@@ -3,7 +3,7 @@
 SSRF rules: https only; the host must resolve only to public addresses (no loopback, private,
 link-local, multicast, reserved or unspecified), and the connection goes to the address that
 was checked (no second DNS lookup to rebind); no redirects. Against slow or hostile servers:
-one deadline for the whole exchange (connect, TLS, every read), and reading stops past
+one deadline for the whole exchange (DNS lookup, connect, TLS, every read), and reading stops past
 MAX_BYTES. Every failure is a MetadataDocumentError whose message names the problem.
 `allow_private=True` (tests only, via OAUTH_CIMD_ALLOW_PRIVATE) lifts the address rule and
 allows http to loopback so a local fixture server can serve documents.
@@ -14,6 +14,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -46,8 +48,9 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_url(url: str, *, allow_private: bool = False) -> Target:
-    """Validate the client_id URL and resolve it to one address that may be contacted."""
+def check_url(url: str, *, allow_private: bool = False, timeout: float | None = None) -> Target:
+    """Validate the client_id URL and resolve it (within `timeout` seconds) to one address that
+    may be contacted."""
     if len(url) > 2048:
         raise MetadataDocumentError("client_id URL is too long")
     try:
@@ -64,15 +67,30 @@ def check_url(url: str, *, allow_private: bool = False) -> Target:
         raise MetadataDocumentError("client_id URL must not carry credentials")
     port = port or (443 if scheme == "https" else 80)
     try:
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+        infos = _resolve(parts.hostname, port, timeout)
     except (socket.gaierror, UnicodeError) as exc:
         raise MetadataDocumentError("client_id host does not resolve") from exc
+    except TimeoutError as exc:
+        raise MetadataDocumentError(f"client_id host did not resolve within {timeout:g} s") from exc
     addresses = [info[4][0] for info in infos]
     if not addresses:
         raise MetadataDocumentError("client_id host does not resolve")
     if not allow_private and not all(_public(a) for a in addresses):
         raise MetadataDocumentError("client_id host resolves to a non-public address")
     return Target(scheme, parts.hostname, port, addresses[0])
+
+
+def _resolve(host: str, port: int, timeout: float | None) -> list:
+    """getaddrinfo under a deadline: the system resolver's own timeouts may hold a worker far
+    longer. A lookup past the deadline is left to finish in its thread, unused."""
+    if timeout is None:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        lookup = pool.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+        return lookup.result(timeout)
+    finally:
+        pool.shutdown(wait=False)
 
 
 def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, allow_private: bool = False) -> dict:
@@ -83,7 +101,8 @@ def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, allow_private: bool = F
 
     from portal.connections.deadline_http import DeadlineBackend
 
-    target = check_url(url, allow_private=allow_private)
+    began = time.monotonic()
+    target = check_url(url, allow_private=allow_private, timeout=timeout)
     parts = urlsplit(url)
     address = f"[{target.address}]" if ":" in target.address else target.address
     direct = f"{target.scheme}://{address}:{target.port}{parts.path}"
@@ -95,7 +114,7 @@ def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, allow_private: bool = F
         with (
             httpcore.ConnectionPool(
                 ssl_context=httpx.create_ssl_context(),
-                network_backend=DeadlineBackend(timeout),
+                network_backend=DeadlineBackend(timeout - (time.monotonic() - began)),
             ) as pool,
             pool.stream(
                 "GET",

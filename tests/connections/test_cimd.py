@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 
 import pytest
@@ -196,6 +197,23 @@ def test_a_slow_server_costs_one_deadline(live, browser, documents, start):
     )
     flow.client_id = flow.client["client_id"]
     assert flow.tokens()["access_token"]  # the server is free for the next request
+
+
+def test_a_slow_resolver_is_inside_the_deadline(monkeypatch):
+    """The DNS lookup counts against the one deadline too: a resolver that answers after 3 s
+    cannot hold the request past a 0.5 s deadline."""
+    resolve = socket.getaddrinfo
+
+    def slow_resolver(*args, **kwargs):
+        time.sleep(3)
+        return resolve("127.0.0.1", 443, type=socket.SOCK_STREAM)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_resolver)
+    began = time.monotonic()
+    with pytest.raises(cimd.MetadataDocumentError) as refused:
+        cimd.fetch("https://client.example/metadata.json", timeout=0.5)
+    assert time.monotonic() - began < 2.5  # the 0.5 s deadline, and a generous margin
+    assert str(refused.value) == "client_id host did not resolve within 0.5 s"
 
 
 def test_cimd_fetch_timeout_is_read_from_the_environment(env_app, documents):
