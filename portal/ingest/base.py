@@ -111,14 +111,21 @@ def read_bytes(path: str | Path) -> bytes:
 
 
 def read_checked(
-    path: str | Path, parse: Callable[[bytes], Parsed], *, header: bool = True
+    path: str | Path,
+    parse: Callable[[bytes], Parsed],
+    *,
+    header: bool = True,
+    pads_short_rows: bool = False,
 ) -> Parsed:
     """The one read path of every CSV ingester: the file's bytes (read_bytes) handed to `parse`
     (pandas or pyarrow), whose rows must then match the file's lines, so that a stray quote
-    cannot swallow rows nor a cut-off last row load as a short one (check_rows)."""
+    cannot swallow rows nor a cut-off last row load as a short one (check_rows); a parser that
+    `pads_short_rows` (pandas; pyarrow refuses them) also has every line's fields counted."""
     data = read_bytes(path)
     parsed = parse(data)
     check_rows(path, data, len(parsed), header=header)
+    if pads_short_rows:
+        check_field_counts(path, data, header)
     return parsed
 
 
@@ -240,11 +247,46 @@ def read_csv(
         except UnicodeDecodeError as exc:
             raise IngestError(path, f"the file is not UTF-8 text ({exc.reason})") from None
 
-    frame = read_checked(path, parse, header=header)
+    frame = read_checked(path, parse, header=header, pads_short_rows=True)
     if header:
         frame.columns = [normalise_header(c) for c in frame.columns]
         require_columns(frame, required, path, dataset)
     return frame
+
+
+def check_field_counts(path: str | Path, data: bytes, header: bool) -> None:
+    """Every line has as many fields as the first. pandas pads a short row with empty values,
+    which would load as suppressed figures. Counted on the bytes with numpy: separators and
+    line ends outside quotes (each quote toggles, so a doubled quote inside a field is neutral);
+    blank lines are skipped, as the parser skips them."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    outside = (np.cumsum(raw == ord('"'), dtype=np.uint8) & 1) == 0
+    ends = np.flatnonzero((raw == ord("\n")) & outside)
+    if not data.endswith(b"\n"):
+        ends = np.append(ends, len(data))
+    separators = np.flatnonzero((raw == ord(",")) & outside)
+    counts = np.bincount(np.searchsorted(ends, separators), minlength=len(ends))
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    lengths = ends - starts - (raw[np.maximum(ends - 1, 0)] == ord("\r"))
+    wrong = np.flatnonzero((counts != counts[0]) & (lengths > 0))
+    if not len(wrong):
+        return
+    line = int(wrong[0])
+    fields, width = int(counts[line]) + 1, int(counts[0]) + 1
+    if fields > width:
+        raise IngestError(
+            path,
+            f"the row has {fields} fields where the {'header' if header else 'first row'} "
+            f"has {width}",
+            line=line + 1,
+        )
+    names = [normalise_header(c) for c in first_line(data)] if header else []
+    raise IngestError(
+        path,
+        f"the row ends after {fields} of {width} fields",
+        line=line + 1,
+        column=names[fields] if header else fields + 1,
+    )
 
 
 def require_values(

@@ -258,6 +258,20 @@ def test_truncated_last_row(app, published, source, ending):
     )
 
 
+@pytest.mark.parametrize("source", SOURCES, ids=str)
+def test_short_row_in_the_middle(app, published, source):
+    """A row of three fields halfway down the file: never loaded as suppressed figures."""
+    good, lines, bad = published(source)
+    middle = len(lines) // 2
+    lines[middle] = as_line(fields(lines[middle])[:3], lines[middle])
+    width = len(fields(lines[0]))
+    column = normalise_header(fields(lines[0])[3])
+    message = refused(app, source, good, write_lines(bad, lines))
+    assert message == (
+        f"{good.name}, line {middle + 1}, column {column}: the row ends after 3 of {width} fields"
+    )
+
+
 def test_truncated_last_row_without_header(app, nhs_data, tmp_path):
     lines = read_lines(nhs_data / "ods/epraccur.csv")[:300]
     good = write_lines(tmp_path / "epraccur.csv", lines)
