@@ -40,3 +40,19 @@ def test_forwarded_host_never_changes_the_issuer(env_app):
     ).get_json()
     assert metadata["issuer"] == "https://portal.example"
     assert metadata["authorization_endpoint"] == "https://portal.example/oauth/authorize"
+
+
+@pytest.mark.parametrize(("proxies", "status"), [("1", 400), ("0", 401)])
+def test_forwarded_proto_is_believed_only_from_a_trusted_proxy(env_app, proxies, status):
+    """Behind a TLS-terminating proxy the request is HTTPS, so CSRF's strict Referer check
+    applies (a form posted from another site is refused); from an untrusted client the header
+    changes nothing."""
+    client = env_app(TRUSTED_PROXIES=proxies).test_client()
+    headers = {"X-Forwarded-Proto": "https", "Referer": "https://evil.example/form"}
+    response = post(client, "/account/sign-in", WRONG, headers=headers)
+    assert response.status_code == status
+    if status == 400:
+        assert (
+            "The form was not sent from this site. Go back, reload the page and try again."
+            in response.get_data(as_text=True)
+        )

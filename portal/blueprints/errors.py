@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.control_characters import ControlCharacters, refuse_in_request
@@ -43,6 +44,15 @@ def _responder() -> Responder | None:
     return None
 
 
+def _csrf_reason(error: CSRFError) -> str:
+    """Flask-WTF's reason for refusing a form, in words a user can act on."""
+    if "expired" in error.description:
+        return "The form has expired."
+    if "referrer" in error.description:
+        return "The form was not sent from this site."
+    return "The form's security check is missing or not valid (has the page been open long?)."
+
+
 def init_app(app: Flask) -> None:
     app.before_request(refuse_in_request)
 
@@ -57,6 +67,8 @@ def init_app(app: Flask) -> None:
                 f"Control characters (such as NUL) are not allowed here ({error.where}). "
                 "Check what you typed or pasted and try again."
             )
+        elif isinstance(error, CSRFError):
+            message = f"{_csrf_reason(error)} Go back, reload the page and try again."
         return render_template("error.html", title=title, message=message, code=error.code), (
             error.code
         )
