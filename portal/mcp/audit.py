@@ -12,6 +12,7 @@ from portal.audit import write_event
 log = logging.getLogger(__name__)
 
 NO_METHOD = "(none)"  # refused before a JSON-RPC method was read
+PREFLIGHT = "(preflight)"  # a browser's CORS OPTIONS: no token, no JSON-RPC method
 UNKNOWN_METHOD = "unknown_method"
 UNKNOWN_TOOL = "unknown_tool"
 UNKNOWN_PROMPT = "unknown_prompt"

@@ -1,12 +1,14 @@
 """The MCP endpoint `/mcp/`: Streamable HTTP, stateless, JSON responses (DESIGN.md §8).
 
 One JSON-RPC message per POST, validated and serialised with `mcp.types`. Checks, in order:
-method (GET/DELETE → 405), Origin (→ 403), bearer token with audience and revocation (→ 401),
+method (OPTIONS → the CORS preflight: 204 for an allowed Origin, else 403; GET/DELETE → 405),
+Origin (→ 403), bearer token with audience and revocation (→ 401),
 per-connection rate limit (→ 429), Accept (→ 406), Content-Type (→ 415), body size (→ 413),
 body (→ 400: parse error, invalid request, id of the wrong type), MCP-Protocol-Version (→ 400),
-params (→ -32602, control characters included). Every request under /mcp, the refused ones
-too (unknown addresses, other methods, control characters in the address), leaves one audit
-row (portal/mcp/audit.py).
+params (→ -32602, control characters included). Every response to an allowed browser Origin
+carries CORS headers, errors and 401s included. Every request under /mcp, the refused ones
+too (unknown addresses, other methods, control characters in the address, preflights), leaves
+one audit row (portal/mcp/audit.py).
 """
 
 from __future__ import annotations
@@ -91,12 +93,20 @@ def _result(request_id: str | int, result: types.Result) -> Response:
 
 def _origin_allowed(origin: str | None) -> bool:
     """No Origin (a server-side client) is fine; a browser's must be ours or configured."""
-    if origin is None:
-        return True
-    allowed = {o.rstrip("/").lower() for o in current_app.config.get("MCP_ALLOWED_ORIGINS", ())}
-    allowed.add(public_base_url().lower())  # from PUBLIC_BASE_URL, never the Host header
-    parts = urlsplit(origin.strip())
-    return f"{parts.scheme}://{parts.netloc}".lower() in allowed
+    return origin is None or _allowed_origin(origin) is not None
+
+
+def _allowed_origin(origin: str) -> str | None:
+    """The browser origin as CORS echoes it, when it is PUBLIC_BASE_URL's or configured."""
+    allowed = {_origin_of(o) for o in current_app.config.get("MCP_ALLOWED_ORIGINS", ())}
+    allowed.add(_origin_of(public_base_url()))  # from PUBLIC_BASE_URL, never the Host header
+    asked = _origin_of(origin)
+    return asked if asked in allowed else None
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def _accepts_json() -> bool:
@@ -106,12 +116,40 @@ def _accepts_json() -> bool:
     return request.accept_mimetypes["application/json"] > 0
 
 
-@bp.route("/mcp", methods=["GET", "POST", "DELETE"], strict_slashes=True, endpoint="endpoint")
-@bp.route("/mcp/", methods=["GET", "POST", "DELETE"], strict_slashes=True, endpoint="endpoint")
+ENDPOINT_METHODS = ("POST", "GET", "DELETE", "OPTIONS")  # GET and DELETE answer 405
+CORS_ALLOW_HEADERS = (
+    "Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID"
+)
+CORS_EXPOSE_HEADERS = "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version"
+CORS_MAX_AGE = 600  # seconds a browser may reuse a preflight's answer
+
+
+@bp.route("/mcp", methods=ENDPOINT_METHODS, strict_slashes=True, endpoint="endpoint")
+@bp.route("/mcp/", methods=ENDPOINT_METHODS, strict_slashes=True, endpoint="endpoint")
 def endpoint():
+    if request.method == "OPTIONS":
+        return _preflight(_record())
     if request.method != "POST":
         return _method_not_allowed()
     return _handle_post(_record())
+
+
+def _preflight(record: audit.Record) -> Response:
+    """A browser's CORS preflight: no token, no tool; allowed origins only (the actual request's
+    headers come from `_cors_headers`). Without an Origin it is a plain OPTIONS."""
+    record.method = audit.PREFLIGHT
+    origin = request.headers.get("Origin")
+    response = Response(status=204)
+    if origin is not None:
+        if _allowed_origin(origin) is None:
+            record.outcome = "invalid"
+            return jsonrpc_error(403, types.INVALID_REQUEST, "Forbidden: Origin not allowed")
+        response.headers["Access-Control-Allow-Methods"] = ", ".join(ENDPOINT_METHODS)
+        response.headers["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
+        response.headers["Access-Control-Max-Age"] = str(CORS_MAX_AGE)
+    response.headers["Allow"] = "POST, OPTIONS"  # what runs; GET and DELETE only answer 405
+    record.outcome = "ok"
+    return response
 
 
 def _record() -> audit.Record:
@@ -130,6 +168,20 @@ def _start_record() -> None:
 def _write_audit_row(response: Response) -> Response:
     if owns(request.path):
         _record().finish(response.status_code)
+    return response
+
+
+@bp.after_app_request
+def _cors_headers(response: Response) -> Response:
+    """Browsers may read our answers (401s and errors too) from allowed origins only."""
+    if not owns(request.path):
+        return response
+    response.vary.add("Origin")
+    origin = request.headers.get("Origin")
+    allowed = _allowed_origin(origin) if origin is not None else None
+    if allowed is not None:
+        response.headers["Access-Control-Allow-Origin"] = allowed
+        response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
     return response
 
 

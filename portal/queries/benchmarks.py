@@ -32,6 +32,16 @@ def latest_period(metric_id: str, practice_code: str | None = None) -> str | Non
     return db.session.execute(query).scalar()
 
 
+def latest_periods() -> dict[str, str]:
+    """The newest period with a value, per metric, in one query: each metric's true latest."""
+    t = PracticeMetric.__table__
+    return dict(
+        db.session.execute(
+            sa.select(t.c.metric, sa.func.max(t.c.period)).group_by(t.c.metric)
+        ).all()
+    )
+
+
 def make_figure(
     metric: Metric, value: float | None, period: str, origin: Provenance | None = None
 ) -> Figure:
@@ -102,6 +112,16 @@ def practice_benchmark(
         distribution=national_distribution(metric_id, period),
         groups=group_values(metric, period, codes),
     )
+
+
+def benchmark_or_national(practice: PracticeDetails, metric_id: str) -> Benchmark | None:
+    """The practice's latest benchmark; for a practice with no figure of the metric, the metric's
+    latest period without a practice value, so the national distribution still answers."""
+    found = practice_benchmark(practice, metric_id)
+    if found is not None:
+        return found
+    period = latest_period(metric_id)
+    return practice_benchmark(practice, metric_id, period) if period else None
 
 
 def national_distribution(metric_id: str, period: str) -> Distribution | None:

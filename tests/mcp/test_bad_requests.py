@@ -233,7 +233,7 @@ def test_every_request_leaves_one_audit_row_without_made_up_names(live):
     live.post(PING, token="not-a-token")  # 401
     httpx.get(live.url, headers=live.headers())  # 405
     httpx.request("PUT", live.url, headers=live.headers())  # 405 from routing
-    httpx.request("OPTIONS", live.url, headers=live.headers())  # answered by Flask itself
+    httpx.request("OPTIONS", live.url, headers=live.headers())  # no Origin: a plain 204
     post_bytes(live, b"{}", path="/mcp/" + invented)  # 404
     post_bytes(live, b"{}", path="/mcp/?q=%00")  # 400 control characters
     post_bytes(live, b"[" * DEEP)  # parse error
@@ -248,7 +248,7 @@ def test_every_request_leaves_one_audit_row_without_made_up_names(live):
         ("(none)", None, "unauthorised", 401),
         ("(none)", None, "invalid", 405),
         ("(none)", None, "invalid", 405),
-        ("(none)", None, "ok", 200),
+        ("(preflight)", None, "ok", 204),
         ("(none)", None, "invalid", 404),
         ("(none)", None, "invalid", 400),
         ("(none)", None, "invalid", 400),

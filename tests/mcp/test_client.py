@@ -120,7 +120,7 @@ def test_bad_arguments_are_tool_errors_with_a_clear_message(live, name, argument
     [
         ("get_practice_overview", {"practice": "Y99999"}),
         ("get_workforce", {"practice": "Y99999"}),
-        ("compare_practices", {"practices": ["A81001", "Y99999"]}),
+        ("compare_practices", {"practices": ["Y99998", "Y99999"]}),
         ("get_private_data", {"practice": "Y99999"}),
     ],
 )

@@ -3,6 +3,8 @@ query layer's (computed in-process here) and the figures the pages show."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from pydantic import TypeAdapter
@@ -167,3 +169,24 @@ def test_headline_figures_equal_the_comparison_for_every_practice(live):
             for h in headlines:
                 assert h.practice == row.figures[h.metric]
                 assert h.england == columns[h.metric].figure
+
+
+def test_compare_page_and_tool_name_the_same_unread_practice_and_show_the_others(live, practices):
+    asked = [practices[0], "Y99999", practices[1]]
+    tool = live.call("compare_practices", {"practices": asked, "metrics": ["list_size"]})
+    page = httpx.get(f"{live.base}/compare", params={"practices": ",".join(asked),
+                                                      "metrics": "list_size"})  # fmt: skip
+    assert page.status_code == 200
+    structured = tool["structuredContent"]
+    unread = [n["practice"] for n in structured["not_read"]]
+    assert unread == ["Y99999"]
+    assert f"Not found or access denied: {', '.join(unread)}." in page.text
+    shown = re.findall(r'data-practice="([A-Z0-9]+)"', page.text)
+    assert shown == [p["code"] for p in structured["practices"]] == [practices[0], practices[1]]
+    for row in structured["practices"]:
+        cell = re.search(
+            rf'data-practice="{row["code"]}".*?data-metric="list_size">([^<]*)</td>',
+            page.text,
+            re.S,
+        )
+        assert cell.group(1) == row["figures"]["list_size"]["display"]

@@ -8,7 +8,7 @@ from typing import Any
 from portal.catalogue import METRICS
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import common
-from portal.queries.benchmarks import practice_benchmark
+from portal.queries.benchmarks import benchmark_or_national
 from portal.queries.national import national_view
 from portal.queries.types import Distribution, Figure, GroupValue
 
@@ -27,6 +27,7 @@ class BenchmarkResult:
     synthetic: bool
     within: str
     practice: common.PracticeRef | None
+    practice_has_figure: bool | None  # False: the practice has no value in `period`
     practice_figure: Figure | None
     national_percentile: float | None  # 0-100 among open England practices
     in_national_distribution: bool | None
@@ -51,18 +52,20 @@ def get_benchmark(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
         result = BenchmarkResult(
             metric.id, metric.label, metric.unit, metric.polarity, metric.definition,
             view.period, view.figure.source, view.figure.synthetic, within,
-            None, None, None, None, view.distribution, view.england, view.england,
+            None, None, None, None, None, view.distribution, view.england, view.england,
         )  # fmt: skip
     else:
         practice = common.public_practice(ctx, practice_arg)
-        bench = practice_benchmark(practice, metric.id)
+        bench = benchmark_or_national(practice, metric.id)
         if bench is None:
             raise ToolError(f"No figures for {metric.id} are loaded yet.")
         groups = {g.level: g for g in bench.groups}
         f = bench.figure
+        has_figure = f.value is not None
         result = BenchmarkResult(
             metric.id, metric.label, metric.unit, metric.polarity, metric.definition,
-            f.period, f.source, f.synthetic, within, common.practice_ref(practice), f,
+            f.period, f.source, f.synthetic, within, common.practice_ref(practice), has_figure,
+            f if has_figure else None,
             bench.percentile, bench.in_distribution, bench.distribution,
             groups.get("england"), groups.get(within),
         )  # fmt: skip
@@ -72,7 +75,12 @@ def get_benchmark(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
 def render(r: BenchmarkResult) -> str:
     lines = [f"{r.label} ({r.unit}), {r.period}:"]
     d = r.national_distribution
-    if r.practice is not None:
+    if r.practice is not None and not r.practice_has_figure:
+        lines.append(
+            f"- {r.practice.name} ({r.practice.code}): no figure for {r.period}; the national "
+            "figures below are still that period's"
+        )
+    elif r.practice is not None:
         extra = (
             f"national percentile {r.national_percentile:.0f}"
             if r.national_percentile is not None
@@ -106,8 +114,9 @@ def _description() -> str:
         "practices in England, the national median, quartiles and deciles of practice values, "
         "England's value (ratio of sums) and, with `within`, the value for its PCN, sub-ICB, "
         "ICB or region. Without `practice` it returns the national distribution alone (e.g. "
-        "'what is the national median DNA rate'). Use get_<area> tools for series. Metric ids: "
-        f"{common.metric_ids_description()}."
+        "'what is the national median DNA rate'). A practice without a figure still gets the "
+        "national distribution, with practice_has_figure false. Use get_<area> tools for "
+        f"series. Metric ids: {common.metric_ids_description()}."
     )
 
 

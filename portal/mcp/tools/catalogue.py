@@ -8,7 +8,8 @@ from typing import Any
 from portal.catalogue import METRICS
 from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
 from portal.mcp.tools import common
-from portal.queries.datasets import loaded_datasets
+from portal.queries.benchmarks import latest_periods
+from portal.queries.datasets import loaded_datasets, provenance_map
 from portal.sources import SOURCES, source_label
 
 
@@ -22,7 +23,7 @@ class MetricEntry:
     definition: str
     polarity: str
     caveats: list[str]
-    latest_period: str | None  # the dataset's latest loaded period
+    latest_period: str | None  # the latest period with a value of this metric
     source: str | None  # publication and latest period
     synthetic: bool
 
@@ -55,10 +56,14 @@ def _loaded() -> dict[str, Any]:
 
 
 def metric_list() -> MetricList:
-    loaded = _loaded()
+    latest = latest_periods()
+    origins = provenance_map(
+        {(m.dataset, latest[m.id]) for m in METRICS.values() if m.id in latest}
+    )
     entries = []
     for m in METRICS.values():
-        d = loaded.get(m.dataset)
+        period = latest.get(m.id)
+        origin = origins[(m.dataset, period)] if period else None
         entries.append(
             MetricEntry(
                 m.id,
@@ -69,9 +74,9 @@ def metric_list() -> MetricList:
                 m.definition,
                 m.polarity,
                 list(m.caveats),
-                d.latest if d else None,
-                source_label(m.dataset, d.latest) if d else None,
-                bool(d and d.synthetic),
+                period,
+                origin.source if origin else None,
+                bool(origin and origin.synthetic),
             )  # fmt: skip
         )
     return MetricList(entries, any(e.synthetic for e in entries))

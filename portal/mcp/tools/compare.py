@@ -32,27 +32,38 @@ class Column:
 
 
 @dataclass(frozen=True)
+class NotRead:
+    """A practice asked for that could not be read, and why (the others are still compared)."""
+
+    practice: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ComparisonResult:
     practices: list[ComparedRow]
     metrics: list[Column]
+    not_read: list[NotRead]
     sources: list[str]
     synthetic: bool
 
 
 SHAPE = common.Shape(ComparisonResult)
+NOT_FOUND_OR_DENIED = "not found or access denied"
 
 
 def compare_practices(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     asked = arguments["practices"]
     if len(asked) > MAX_PRACTICES:
         raise ToolError(f"Too many practices: compare at most {MAX_PRACTICES}, not {len(asked)}.")
-    codes = list(dict.fromkeys(common.practice_code(c) for c in asked))
-    for code in codes:
-        common.public_practice(ctx, code)
     metric_ids = [common.metric(m).id for m in arguments.get("metrics") or []] or default_metrics()
-    comparison = compare(codes, list(dict.fromkeys(metric_ids)))
-    if comparison.not_found:
+    codes, not_read = _readable(ctx, asked)
+    if not codes:  # nothing to compare: the first problem alone, as a tool error
+        malformed = [n.reason for n in not_read if n.reason != NOT_FOUND_OR_DENIED]
+        if malformed:
+            raise ToolError(malformed[0])
         raise access.NotFoundOrDenied()
+    comparison = compare(codes, list(dict.fromkeys(metric_ids)))
     columns = [
         Column(c.metric.id, c.metric.label, c.metric.unit, c.metric.polarity, c.period, c.figure)
         for c in comparison.columns
@@ -62,6 +73,7 @@ def compare_practices(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput
     result = ComparisonResult(
         practices=rows,
         metrics=columns,
+        not_read=not_read,
         sources=list(dict.fromkeys(f.source for f in figures)),
         synthetic=any(f.synthetic for f in figures),
     )
@@ -73,8 +85,30 @@ def compare_practices(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput
             for p in rows
         )
         lines.append(f"- {col.label} ({col.period or 'no data'}): {values}; England {england}")
+    if not_read:
+        lines.append(
+            "Could not read: " + "; ".join(f"{n.practice} ({n.reason})" for n in not_read) + "."
+        )
     lines.append(common.sources_footer(result.sources, result.synthetic))
     return ToolOutput(SHAPE.dump(result), "\n".join(lines))
+
+
+def _readable(ctx: ToolContext, asked: list[Any]) -> tuple[list[str], list[NotRead]]:
+    """The well-formed codes the caller may read, in order; the others with their reason."""
+    codes: list[str] = []
+    not_read: list[NotRead] = []
+    for value in asked:
+        try:
+            code = common.public_practice(ctx, value).code
+        except ToolError as error:
+            not_read.append(NotRead(str(value)[:20], str(error)))
+            continue
+        except access.NotFoundOrDenied:
+            not_read.append(NotRead(common.practice_code(value), NOT_FOUND_OR_DENIED))
+            continue
+        codes.append(code)
+    codes = list(dict.fromkeys(codes))
+    return codes, list({n.practice: n for n in not_read}.values())
 
 
 def _description() -> str:
@@ -83,7 +117,8 @@ def _description() -> str:
         "metrics, each in the metric's latest period, beside England's value (ratio of sums). "
         "Default metrics: one headline per dataset "
         f"({', '.join(default_metrics())}). Use this for 'compare patients per GP across these "
-        "practices'; use get_benchmark for one practice against the national distribution. "
+        "practices'. A code that cannot be read is named in not_read and the others are still "
+        "compared. Use get_benchmark for one practice against the national distribution. "
         f"Metric ids: {common.metric_ids_description()}."
     )
 
