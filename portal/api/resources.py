@@ -269,7 +269,8 @@ ROUTES: list[Route] = [
         (
             Param(
                 "q",
-                "Search terms (at most 100 characters); every word must match.",
+                "Search terms (at most 100 characters): words of a name (typos and punctuation "
+                "forgiven), an ODS code or its start, a postcode or its start, or a town.",
                 {"type": "string", "minLength": 1, "maxLength": 100},
                 clean_query,
                 required=True,
@@ -277,7 +278,8 @@ ROUTES: list[Route] = [
             ),
         ),
         paginated=True,
-        description=f"The best {MAX_LIMIT} matches, exact code first, then postcode, then name.",
+        description=f"The best {MAX_LIMIT} matches: code, then postcode, then name, then town, "
+        "then close spellings of the name; open practices before closed ones.",
     ),
     Route(
         "/practices",

@@ -54,15 +54,17 @@ TOOLS = [
         name="search_practices",
         title="Search practices",
         description="Find GP practices in England by name, ODS code, postcode or town. Returns "
-        "each match's ODS code, name, town, postcode and status (open practices first), from "
-        "the ODS practice list. Use it first whenever you have a practice's name rather than "
-        "its ODS code; every other tool takes the code.",
+        "each match's ODS code, name, town, postcode and status (best match first, open "
+        "practices before closed), from the ODS practice list. Typos, punctuation and case "
+        "are forgiven, and the start of a code or postcode is enough. Use it first whenever "
+        "you have a practice's name rather than its ODS code; every other tool takes the code.",
         input_schema=common.object_schema(
             {
                 "query": {
                     "type": "string",
                     "maxLength": MAX_QUERY_LENGTH,
-                    "description": "Words from the name, an ODS code, a postcode or a town.",
+                    "description": "Words from the name (as the user spelt them), an ODS "
+                    "code, a postcode (or their start) or a town.",
                 },
                 "limit": {
                     "type": "integer",
