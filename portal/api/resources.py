@@ -13,7 +13,7 @@ from portal.access import public_practice
 from portal.api.routing import ApiError, Param, Route, not_found, parse_choice, parse_int
 from portal.catalogue import METRICS, Metric
 from portal.queries.areas import AREAS, Area, MetricPanel, area_dashboard
-from portal.queries.benchmarks import practice_benchmark
+from portal.queries.benchmarks import benchmark_or_national, practice_benchmark
 from portal.queries.datasets import LoadedDataset, loaded_datasets
 from portal.queries.figures import (
     GroupFigure,
@@ -251,7 +251,14 @@ def metric_detail(user, metric: str) -> Metric:
 
 
 def benchmark(user, metric: str, practice: str, period: str | None = None) -> Benchmark | None:
-    return practice_benchmark(public_practice(user, practice, "api"), metric, period)
+    """As `get_benchmark` on MCP: without a period, a practice with no figure still gets the
+    metric's latest national distribution and group values."""
+    found = public_practice(user, practice, "api")
+    return (
+        practice_benchmark(found, metric, period)
+        if period
+        else benchmark_or_national(found, metric)
+    )
 
 
 # --- the route table ---------------------------------------------------------------------------

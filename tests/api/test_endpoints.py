@@ -3,7 +3,12 @@
 import csv
 import io
 
+import sqlalchemy as sa
+
 from portal.catalogue import METRICS
+from portal.extensions import db
+from portal.models import Practice, PracticeMetric
+from portal.queries.benchmarks import national_distribution
 from tests.api.files import (
     age_bands,
     epraccur_row,
@@ -180,3 +185,23 @@ def test_pagination_links_and_the_openapi_server_come_from_public_base_url(real_
     assert document.get_json()["servers"] == [{"url": "https://haresign.example/api/v1"}]
     unset = real_api.client.get("/api/v1/organisations/icb?page_size=2", headers=evil).get_json()
     assert "evil.example" not in unset["next"]
+
+
+def test_benchmark_for_a_practice_without_a_figure_still_gives_the_national_distribution(
+    real_app, real_api
+):
+    with real_app.app_context():
+        have = sa.select(PracticeMetric.practice_code).where(PracticeMetric.metric == "list_size")
+        code = db.session.scalars(
+            sa.select(Practice.code).where(Practice.code.not_in(have)).order_by(Practice.code)
+        ).first()
+        latest = db.session.scalar(
+            sa.select(sa.func.max(PracticeMetric.period)).where(
+                PracticeMetric.metric == "list_size"
+            )
+        )
+        median = national_distribution("list_size", latest).median
+    body = real_api.json("/benchmarks/list_size", practice=code)
+    assert (body["figure"]["value"], body["figure"]["period"]) == (None, latest)
+    assert body["distribution"]["median"] == median
+    assert body["percentile"] is None
