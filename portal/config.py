@@ -101,8 +101,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OAUTH_REFRESH_TOKEN_TTL", 30 * 86400, int, "refresh-token lifetime in seconds",
             "`2592000` (30 days)"),
     Setting("OAUTH_CODE_TTL", 300, int, "authorisation-code lifetime in seconds", "`300`"),
-    Setting("OAUTH_REQUIRE_RESOURCE_ON_REFRESH", True, parse_bool,
-            "refresh requests must name the resource (RFC 8707)", "`true`"),
+    Setting("OAUTH_REFRESH_GRACE_SECONDS", 60, parse_count,
+            "seconds a just-rotated refresh token may be replayed (parallel refreshes) before a "
+            "replay ends the connection", "`60`"),
     Setting("AUTHORIZE_RATE_LIMIT", "30 per minute", str.strip,
             "`/oauth/authorize` requests (consent pages and decisions) per client address",
             "`30 per minute`"),

@@ -275,21 +275,34 @@ def test_oauth_lifetimes(env_app):
     assert round(lifetimes["code"].total_seconds()) == 45
 
 
-@pytest.mark.parametrize("required", ["true", "false"])
-def test_oauth_require_resource_on_refresh(env_app, required):
+@pytest.mark.parametrize(("grace", "replay_allowed"), [("45", True), ("15", False)])
+def test_oauth_refresh_grace_seconds(env_app, grace, replay_allowed):
+    """A refresh token replayed 30 s after its rotation: inside a 45 s window it gets a new
+    pair; after a 15 s one it ends the connection."""
     from portal.connections.service import OAuthError, find_client, refresh
+    from portal.connections.tokens import hash_token, now
 
-    application = env_app(OAUTH_REQUIRE_RESOURCE_ON_REFRESH=required)
+    application = env_app(OAUTH_REFRESH_GRACE_SECONDS=grace)
     tokens = _oauth_tokens(application)
     params = MultiDict({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
     with application.app_context():
         client = find_client(tokens["client_id"])
-        if required == "true":
+        assert refresh(client, params, BASE)["token_type"] == "Bearer"
+        db.session.execute(
+            sa.update(OAuthToken)
+            .where(OAuthToken.token_hash == hash_token(tokens["refresh_token"]))
+            .values(rotated_at=now() - timedelta(seconds=30))
+        )
+        db.session.commit()
+        if replay_allowed:
+            assert refresh(client, params, BASE)["token_type"] == "Bearer"
+        else:
             with pytest.raises(OAuthError) as refused:
                 refresh(client, params, BASE)
-            assert refused.value.error == "invalid_target"
-        else:
-            assert refresh(client, params, BASE)["token_type"] == "Bearer"
+            assert refused.value.as_dict() == {
+                "error": "invalid_grant",
+                "error_description": "the refresh token has already been used",
+            }
 
 
 def _settings_set_from_the_environment() -> set[str]:

@@ -1,11 +1,14 @@
 """The authorisation server's rules, free of HTTP: clients, codes, tokens and connections.
 
 Stricter than OAuth defaults, as MCP authorization needs: PKCE S256 for every client; exact
-redirect URIs (loopback redirects may change port, RFC 8252 7.3); a `resource` (RFC 8707) at
-authorize, token and refresh, bound to every token; one-time codes (a replayed code revokes
-what it issued); rotating refresh tokens (a replayed one revokes its whole family); tokens
-stored only as hashes. Errors are `OAuthError(error, description, status)` with RFC codes.
-Callers pass users and the issuer/base URL in; nothing here reads the request.
+redirect URIs (loopback redirects may change port, RFC 8252 7.3; a native app's private-use
+scheme for public clients only, RFC 8252 7.1); one `resource` (RFC 8707), the MCP resource
+when omitted, checked at authorize, token and refresh and bound to every token; one-time codes
+(a replayed code revokes what it issued); rotating refresh tokens (a replay within the grace
+window gets a sibling pair, for hosts that refresh in parallel; a later one ends the
+connection); tokens stored only as hashes. Errors are `OAuthError(error, description,
+status)` with RFC codes. Callers pass users and the issuer/base URL in; nothing here reads the
+request.
 """
 
 from __future__ import annotations
@@ -44,6 +47,15 @@ PKCE_VALUE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 CHALLENGE = re.compile(r"^[A-Za-z0-9\-_]{43}$")
 MAX_REDIRECT_URIS = 10
 METADATA_CACHE = timedelta(hours=1)
+URI_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")  # RFC 3986 3.1
+# Schemes a browser or the system handles itself: never a native app's private-use scheme.
+NOT_APP_SCHEMES = frozenset(
+    {"about", "blob", "data", "file", "filesystem", "ftp", "http", "https", "intent", "jar",
+     "javascript", "mailto", "sms", "tel", "urn", "vbscript", "view-source", "ws", "wss"}
+)  # fmt: skip
+REFRESH_TOKEN_REUSED = "refresh_token_reused"
+ENDED_BECAUSE = {REFRESH_TOKEN_REUSED: "a refresh token was used twice — reconnect"}
+ENDED_SHOWN_FOR = timedelta(days=30)
 
 
 class OAuthError(Exception):
@@ -98,10 +110,45 @@ def _url_parts(uri, name: str, error: str) -> SplitResult:
     return parts
 
 
-def check_redirect_uri(uri, error: str = "invalid_redirect_uri") -> str:
+def private_use_scheme(uri) -> str | None:
+    """The scheme of a native app's private-use redirect (RFC 8252 7.1: `cursor://…`,
+    `com.example.app:/cb`), or None for anything else (https, http, javascript:, data:, …)."""
+    found = URI_SCHEME.match(uri) if isinstance(uri, str) else None
+    if found is None or found.group(1).lower() in NOT_APP_SCHEMES:
+        return None
+    return found.group(1)
+
+
+def _check_private_use(uri: str, error: str) -> str:
+    """A private-use redirect: text a browser hands to the app unchanged, at most 2000
+    characters, naming something after the scheme, with no credentials and no fragment."""
+    if len(uri) > 2000:
+        raise OAuthError(error, "redirect_uri must be at most 2000 characters")
+    if any(ord(c) < 33 or ord(c) == 127 for c in uri):
+        raise OAuthError(error, "redirect_uri must not contain spaces or control characters")
+    if "#" in uri:
+        raise OAuthError(error, "redirect_uri must not contain a fragment")
+    parts = urlsplit(uri)
+    if "@" in parts.netloc:
+        raise OAuthError(error, "redirect_uri must not contain a user name or password")
+    if not (parts.netloc or parts.path.strip("/")):
+        raise OAuthError(error, "redirect_uri must name a path after its scheme")
+    return uri
+
+
+def check_redirect_uri(uri, error: str = "invalid_redirect_uri", *, public_client: bool) -> str:
     """https anywhere, or http on a loopback host (RFC 8252 7.3); absolute, with a valid port,
-    no user name or password and no fragment. Any other scheme (javascript:, data:, file:,
-    custom schemes) is refused."""
+    no user name or password and no fragment. A native app's private-use scheme (RFC 8252 7.1)
+    only for a public client (no secret: such a scheme proves nothing about who receives the
+    code, PKCE does). Any other scheme (javascript:, data:, file:, ftp:, …) is refused."""
+    if private_use_scheme(uri):
+        if not public_client:
+            raise OAuthError(
+                error,
+                "a private-use URI scheme redirect_uri is only for public clients "
+                "(token_endpoint_auth_method none)",
+            )
+        return _check_private_use(uri, error)
     parts = _url_parts(uri, "redirect_uri", error)
     if "#" in uri:
         raise OAuthError(error, "redirect_uri must not contain a fragment")
@@ -187,12 +234,12 @@ def _client_fields(metadata: dict, *, default_method: str) -> dict:
     uris = metadata.get("redirect_uris")
     if not isinstance(uris, list) or not uris or len(uris) > MAX_REDIRECT_URIS:
         raise OAuthError("invalid_redirect_uri", "redirect_uris must list 1 to 10 URLs")
-    uris = [check_redirect_uri(u) for u in uris]
     method = metadata.get("token_endpoint_auth_method") or default_method
     if method not in AUTH_METHODS:
         raise OAuthError(
             "invalid_client_metadata", f"token_endpoint_auth_method must be one of {AUTH_METHODS}"
         )
+    uris = [check_redirect_uri(u, public_client=method == "none") for u in uris]
     grants = _string_list(metadata.get("grant_types"), "grant_types", ["authorization_code"])
     if not set(grants) <= set(GRANT_TYPES):
         raise OAuthError("invalid_client_metadata", f"grant_types must be within {GRANT_TYPES}")
@@ -344,7 +391,11 @@ class AuthorizationRequest:
 
     @property
     def redirect_host(self) -> str:
-        return urlsplit(self.redirect_uri).netloc
+        """Where the code goes, for the consent page: a web host, or a native app's scheme."""
+        parts = urlsplit(self.redirect_uri)
+        if private_use_scheme(self.redirect_uri):
+            return f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:"
+        return parts.netloc
 
 
 def _redirect_allowed(client: OAuthClient, redirect_uri: str) -> bool:
@@ -395,7 +446,9 @@ def validate_authorization(params, base_url: str) -> AuthorizationRequest:
         raise OAuthError("invalid_client", "unknown client")
     if not redirect_uri:
         raise OAuthError("invalid_request", "redirect_uri is required")
-    check_redirect_uri(redirect_uri, "invalid_request")
+    check_redirect_uri(
+        redirect_uri, "invalid_request", public_client=client.token_endpoint_auth_method == "none"
+    )
     if not _redirect_allowed(client, redirect_uri):
         raise OAuthError("invalid_request", "redirect_uri does not match a registered one")
     request = AuthorizationRequest(client=client, redirect_uri=redirect_uri, state=None)
@@ -412,16 +465,22 @@ def validate_authorization(params, base_url: str) -> AuthorizationRequest:
         if not CHALLENGE.match(challenge):
             raise OAuthError("invalid_request", "code_challenge is not a S256 challenge")
         request.code_challenge = challenge
-        resources = params.getlist("resource") if hasattr(params, "getlist") else []
-        if len(resources) != 1:
-            raise OAuthError("invalid_target", "exactly one resource is required (RFC 8707)")
-        if not resource_matches(resources[0], base_url):
-            raise OAuthError("invalid_target", "unknown resource")
-        request.resource = canonical_resource(base_url)
+        request.resource = requested_resource(params, base_url)
         request.scope = grant_scope(_single(params, "scope"))
     except OAuthError as error:
         request.errors.append(error)
     return request
+
+
+def requested_resource(params, base_url: str) -> str:
+    """The one resource (RFC 8707) asked for, or, when none is named, the one MCP resource this
+    server protects; invalid_target for several or for another resource."""
+    resources = params.getlist("resource") if hasattr(params, "getlist") else []
+    if len(resources) > 1:
+        raise OAuthError("invalid_target", "at most one resource may be named (RFC 8707)")
+    if resources and not resource_matches(resources[0], base_url):
+        raise OAuthError("invalid_target", "unknown resource")
+    return canonical_resource(base_url)
 
 
 def grant_scope(requested: str | None) -> str:
@@ -518,11 +577,15 @@ def _pkce_ok(verifier: str, challenge: str) -> bool:
     return hmac.compare_digest(expected, challenge)
 
 
-def _required_resource(params, base_url: str, bound: str) -> None:
+def _check_grant_resource(params, base_url: str, bound: str) -> None:
+    """The token request's resource, when named, is the grant's (RFC 8707 2.2); one left out
+    means the grant's own."""
     resources = params.getlist("resource")
-    if len(resources) != 1:
-        raise OAuthError("invalid_target", "exactly one resource is required (RFC 8707)")
-    if not resource_matches(resources[0], base_url) or canonical_resource(base_url) != bound:
+    if len(resources) > 1:
+        raise OAuthError("invalid_target", "at most one resource may be named (RFC 8707)")
+    if canonical_resource(base_url) != bound or (
+        resources and not resource_matches(resources[0], base_url)
+    ):
         raise OAuthError("invalid_target", "the resource does not match the grant")
 
 
@@ -556,11 +619,16 @@ def exchange_code(client: OAuthClient, params, base_url: str) -> dict:
         raise OAuthError("invalid_request", "code_verifier is required (PKCE)")
     if not PKCE_VALUE.match(verifier) or not _pkce_ok(verifier, row.code_challenge):
         raise OAuthError("invalid_grant", "code_verifier does not match the code_challenge")
-    _required_resource(params, base_url, row.resource)
+    _check_grant_resource(params, base_url, row.resource)
     return _issue_tokens(connection, client, row.family, row.scope, row.resource)
 
 
 def refresh(client: OAuthClient, params, base_url: str) -> dict:
+    """Rotate a refresh token. The first exchange wins; a replay of the family's latest
+    rotated token within OAUTH_REFRESH_GRACE_SECONDS (a host refreshing from two places at
+    once) gets a new pair in the same family, both pairs staying valid; any other replay ends
+    the connection (the token may have been stolen). The decision is made with the token's row
+    locked, so concurrent requests are serialised on SQLite and PostgreSQL alike."""
     if "refresh_token" not in client_grant_types(client):
         raise OAuthError("unauthorized_client", "this client did not register refresh_token")
     value = params.get("refresh_token")
@@ -574,28 +642,66 @@ def refresh(client: OAuthClient, params, base_url: str) -> dict:
     connection = db.session.get(Connection, token.connection_id)
     if connection is None or connection.client_pk != client.id:
         raise OAuthError("invalid_grant", "the refresh token was issued to another client")
-    if token.revoked_at is not None or connection.revoked_at is not None:
-        raise OAuthError("invalid_grant", "the refresh token has been revoked")
-    if token.expires_at <= now():
-        raise OAuthError("invalid_grant", "the refresh token has expired")
-    if setting("OAUTH_REQUIRE_RESOURCE_ON_REFRESH", True) or params.getlist("resource"):
-        _required_resource(params, base_url, token.resource)
+    _check_grant_resource(params, base_url, token.resource)
     scope = token.scope
     if params.get("scope"):
         asked = params.get("scope").split()
         if not set(asked) <= set(token.scope.split()):
             raise OAuthError("invalid_scope", "a refresh cannot widen the scope")
         scope = " ".join(dict.fromkeys(asked))
-    claimed = db.session.execute(
+    token = _locked_token(token.id)
+    try:
+        if token.revoked_at is not None or token.connection.revoked_at is not None:
+            raise OAuthError("invalid_grant", "the refresh token has been revoked")
+        if token.expires_at <= now():
+            raise OAuthError("invalid_grant", "the refresh token has expired")
+    except OAuthError:
+        db.session.rollback()
+        raise
+    moment = now()
+    claimed = db.session.execute(  # `token` keeps what the locked read saw
         db.update(OAuthToken)
-        .where(OAuthToken.id == token.id, OAuthToken.rotated.is_(False))
-        .values(rotated=True)
+        .where(OAuthToken.id == token.id, OAuthToken.rotated_at.is_(None))
+        .values(rotated_at=moment)
+        .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
-    if claimed != 1:
-        revoke_family(token.family)  # reuse of a rotated refresh token: revoke the family
+    if claimed != 1 and not _replay_in_grace(token, moment):
+        end_connection(token.connection, REFRESH_TOKEN_REUSED)
         raise OAuthError("invalid_grant", "the refresh token has already been used")
-    return _issue_tokens(connection, client, token.family, scope, token.resource)
+    return _issue_tokens(token.connection, client, token.family, scope, token.resource)
+
+
+def _locked_token(token_id: int) -> OAuthToken:
+    """The token's row, re-read under a write lock held until the next commit or rollback:
+    SELECT … FOR UPDATE on PostgreSQL; on SQLite, which locks the whole database, BEGIN
+    IMMEDIATE, which waits (busy timeout) for another writer rather than failing later."""
+    db.session.commit()  # end the read-only transaction the checks ran in
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(db.text("BEGIN IMMEDIATE"))
+    return db.session.scalar(
+        db.select(OAuthToken)
+        .where(OAuthToken.id == token_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _replay_in_grace(token: OAuthToken, moment: datetime) -> bool:
+    """Is this replay of a rotated refresh token within the grace window, and of the family's
+    latest rotation (a token rotated twice ago is never replayable)?"""
+    grace = timedelta(seconds=int(setting("OAUTH_REFRESH_GRACE_SECONDS", 60)))
+    if token.rotated_at is None or moment - token.rotated_at > grace:
+        return False
+    later = db.session.scalar(
+        db.select(OAuthToken.id)
+        .where(
+            OAuthToken.family == token.family,
+            OAuthToken.kind == "refresh",
+            OAuthToken.rotated_at > token.rotated_at,
+        )
+        .limit(1)
+    )
+    return later is None
 
 
 def revoke_token(client: OAuthClient, value: str) -> None:
@@ -624,21 +730,18 @@ class ConnectionView:
     user_email: str
     created_at: datetime
     last_used_at: datetime | None
+    ended_at: datetime | None = None
+    ended_because: str | None = None  # why the server ended it, in words
 
 
-def list_connections(user_id: int | None = None) -> list[ConnectionView]:
-    """Active connections, newest first: one user's, or everyone's (user_id None, admins)."""
+def _connection_views(query) -> list[ConnectionView]:
     from portal.models import User
 
     query = (
-        db.select(Connection, OAuthClient, User.email)
+        query.add_columns(OAuthClient, User.email)
         .join(OAuthClient, Connection.client_pk == OAuthClient.id)
         .join(User, Connection.user_id == User.id)
-        .where(Connection.revoked_at.is_(None))
-        .order_by(Connection.created_at.desc(), Connection.id.desc())
     )
-    if user_id is not None:
-        query = query.where(Connection.user_id == user_id)
     return [
         ConnectionView(
             id=c.id,
@@ -647,9 +750,37 @@ def list_connections(user_id: int | None = None) -> list[ConnectionView]:
             user_email=email,
             created_at=c.created_at,
             last_used_at=c.last_used_at,
+            ended_at=c.revoked_at,
+            ended_because=ENDED_BECAUSE.get(c.ended_reason or ""),
         )
         for c, client, email in db.session.execute(query)
     ]
+
+
+def list_connections(user_id: int | None = None) -> list[ConnectionView]:
+    """Active connections, newest first: one user's, or everyone's (user_id None, admins)."""
+    query = (
+        db.select(Connection)
+        .where(Connection.revoked_at.is_(None))
+        .order_by(Connection.created_at.desc(), Connection.id.desc())
+    )
+    if user_id is not None:
+        query = query.where(Connection.user_id == user_id)
+    return _connection_views(query)
+
+
+def ended_connections(user_id: int) -> list[ConnectionView]:
+    """A user's connections the server ended (not the user) in the last 30 days, newest
+    first, so the page can say why an assistant lost access and that it must reconnect."""
+    return _connection_views(
+        db.select(Connection)
+        .where(
+            Connection.user_id == user_id,
+            Connection.ended_reason.is_not(None),
+            Connection.revoked_at >= now() - ENDED_SHOWN_FOR,
+        )
+        .order_by(Connection.revoked_at.desc(), Connection.id.desc())
+    )
 
 
 def revoke_connection(connection_id: int, user_id: int, *, admin: bool = False) -> bool:
@@ -659,15 +790,21 @@ def revoke_connection(connection_id: int, user_id: int, *, admin: bool = False) 
         return False
     if connection.user_id != user_id and not admin:
         return False
+    end_connection(connection)
+    return True
+
+
+def end_connection(connection: Connection, reason: str | None = None) -> None:
+    """End a connection and every token of it, recording why (None: a person revoked it)."""
     moment = now()
     connection.revoked_at = moment
+    connection.ended_reason = reason
     db.session.execute(
         db.update(OAuthToken)
         .where(OAuthToken.connection_id == connection.id, OAuthToken.revoked_at.is_(None))
         .values(revoked_at=moment)
     )
     db.session.commit()
-    return True
 
 
 def cleanup(older_than: timedelta = timedelta(days=1)) -> dict:

@@ -349,6 +349,7 @@ def about():
         "connections/about.html",
         endpoint=base_url() + MCP_PATH + "/",
         connections=service.list_connections(user_id) if user_id else [],
+        ended=service.ended_connections(user_id) if user_id else [],
         sign_in_url=sign_in_url(),
     )
 

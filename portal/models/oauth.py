@@ -7,13 +7,14 @@ token check also refuses any token whose connection is revoked).
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 
 CLIENT_KINDS = ("registered", "metadata")  # RFC 7591 registration | Client ID Metadata Document
 TOKEN_KINDS = ("access", "refresh")
+CONNECTION_END_REASONS = ("refresh_token_reused",)  # a refresh token replayed after its grace
 
 
 class OAuthClient(db.Model):
@@ -46,7 +47,9 @@ class Connection(db.Model):
     scope: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)  # when it ended
+    # why it ended, as a short code (CONNECTION_END_REASONS); None when a person revoked it
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
     client: Mapped[OAuthClient] = relationship()
 
 
@@ -80,7 +83,8 @@ class OAuthToken(db.Model):
     resource: Mapped[str] = mapped_column(String(2048))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
-    rotated: Mapped[bool] = mapped_column(Boolean, default=False)  # refresh token already used
+    # when a refresh token was first exchanged; a replay is allowed only in a short grace window
+    rotated_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     connection: Mapped[Connection] = relationship()
 

@@ -254,5 +254,5 @@ def test_claimed_redirect_uri_must_be_in_the_document(live, browser, documents):
     flow.client_id = url
     response = browser.http.get(flow.authorize_url(redirect_uri="https://evil.example.com/cb"))
     assert response.status_code == 400
-    ok = browser.http.get(flow.authorize_url(resource=None))
+    ok = browser.http.get(flow.authorize_url(resource="https://other.example.com/mcp"))
     assert query(ok.headers["location"])["error"] == ["invalid_target"]

@@ -1,6 +1,7 @@
 """Redirect URIs and metadata URLs: every unsafe shape is refused with its named error at
 registration (RFC 7591), at /oauth/authorize (an error page, never a redirect) and in Client
-ID Metadata Documents; loopback redirects may change port (RFC 8252 7.3) and only that."""
+ID Metadata Documents; loopback redirects may change port (RFC 8252 7.3) and only that; a
+native app's private-use scheme (RFC 8252 7.1) serves public clients only, matched exactly."""
 
 from __future__ import annotations
 
@@ -31,15 +32,18 @@ BAD_REDIRECTS = [
     ("https://app.example.com/cb#", FRAGMENT),
     ("http://127.0.0.1:5647/callback#x", FRAGMENT),
     ("javascript:alert(1)", NO_HOST),
+    ("JavaScript:alert(1)", NO_HOST),
     ("javascript://127.0.0.1/%0aalert(1)", SCHEME),
     ("data:text/html,<script>alert(1)</script>", NO_HOST),
     ("file:///etc/passwd", NO_HOST),
     ("file://127.0.0.1/etc/passwd", SCHEME),
     ("vbscript:msgbox(1)", NO_HOST),
     ("about:blank", NO_HOST),
-    ("com.example.app:/callback", NO_HOST),
+    ("blob:https://app.example.com/x", NO_HOST),
     ("http://evil.example.com/cb", SCHEME),
     ("ftp://app.example.com/cb", SCHEME),
+    ("ws://127.0.0.1:5647/cb", SCHEME),
+    ("view-source:https://app.example.com/cb", NO_HOST),
     ("/callback", NO_HOST),
     ("https://app.example.com/c b", SPACES),
 ]
@@ -53,13 +57,16 @@ def register(base: str, body: dict) -> httpx.Response:
 def test_refused_at_registration_at_authorize_and_in_documents(
     live, browser, documents, uri, description
 ):
-    registration = register(live.url, {"redirect_uris": [CALLBACK, uri]})
-    assert registration.status_code == 400
-    assert registration.headers["cache-control"] == "no-store"
-    assert registration.json() == {
-        "error": "invalid_redirect_uri",
-        "error_description": description,
-    }
+    for method in ("client_secret_basic", "none"):  # confidential and public clients alike
+        registration = register(
+            live.url, {"redirect_uris": [CALLBACK, uri], "token_endpoint_auth_method": method}
+        )
+        assert registration.status_code == 400
+        assert registration.headers["cache-control"] == "no-store"
+        assert registration.json() == {
+            "error": "invalid_redirect_uri",
+            "error_description": description,
+        }
     flow = Flow(
         live.url,
         browser,
@@ -107,7 +114,9 @@ def test_matching_is_exact(live, browser, uri):
 )
 def test_loopback_redirects_may_use_any_valid_port(live, browser, registered, given):
     flow = Flow(live.url, browser, redirect_uris=[registered])
-    response = httpx.get(flow.authorize_url(redirect_uri=given, resource=None))
+    response = httpx.get(
+        flow.authorize_url(redirect_uri=given, resource="https://other.example.com/mcp")
+    )
     assert response.status_code == 302
     assert response.headers["location"].startswith(given + "?")
     assert query(response.headers["location"])["error"] == ["invalid_target"]
@@ -148,3 +157,91 @@ def test_https_metadata_links_are_accepted(live):
     response = register(live.url, {"redirect_uris": [CALLBACK], **links})
     assert response.status_code == 201, response.text
     assert response.json()["client_uri"] == "https://app.example.com/client_uri"
+
+
+# --- native apps: private-use URI schemes (RFC 8252 7.1) -------------------------------------
+
+NATIVE = [
+    "cursor://anysphere.cursor-mcp/oauth/callback",
+    "vscode://vscode.github-authentication/did-authenticate",
+    "com.example.app:/oauth2redirect",
+]
+SHOWN_ON_CONSENT = ["cursor://anysphere.cursor-mcp", "vscode://vscode.github-authentication",
+                    "com.example.app:"]  # fmt: skip
+PUBLIC_ONLY = (
+    "a private-use URI scheme redirect_uri is only for public clients "
+    "(token_endpoint_auth_method none)"
+)
+
+
+@pytest.mark.parametrize(("uri", "shown"), list(zip(NATIVE, SHOWN_ON_CONSENT, strict=True)))
+def test_private_use_scheme_works_for_a_public_client(live, browser, uri, shown):
+    flow = Flow(live.url, browser, redirect_uri=uri)  # registers with method none
+    assert flow.client["redirect_uris"] == [uri]
+    code = flow.code()  # the redirect carries code, state and iss to the app's own scheme
+    assert f'id="redirect-host">{shown}</dd>' in browser.pages[-1]
+    tokens = flow.token(code)
+    assert tokens.status_code == 200, tokens.text
+    assert flow.call(tokens.json()["access_token"]).status_code == 200
+
+
+@pytest.mark.parametrize("uri", NATIVE)
+@pytest.mark.parametrize("method", ["client_secret_basic", "client_secret_post"])
+def test_private_use_scheme_is_refused_for_a_confidential_client(live, browser, uri, method):
+    registration = register(
+        live.url, {"redirect_uris": [uri], "token_endpoint_auth_method": method}
+    )
+    assert registration.status_code == 400
+    assert registration.json() == {
+        "error": "invalid_redirect_uri",
+        "error_description": PUBLIC_ONLY,
+    }
+    flow = Flow(live.url, browser, token_endpoint_auth_method=method)
+    assert error_page(httpx.get(flow.authorize_url(redirect_uri=uri))) == (
+        "invalid_request",
+        PUBLIC_ONLY,
+    )
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "cursor://anysphere.cursor-mcp/oauth/callbacK",
+        "cursor://anysphere.cursor-mcp/oauth/callbac",
+        "cursor://anysphere.cursor-mcp/oauth/callback/",
+        "cursor://anysphere.cursor-mcq/oauth/callback",
+        "cursor://anysphere.cursor-mcp/oauth/callback?x=1",
+        "cursor://anysphere.cursor-mcp:1/oauth/callback",
+        "Cursor://anysphere.cursor-mcp/oauth/callback",
+        "cursoR://anysphere.cursor-mcp/oauth/callback",
+        "evil://anysphere.cursor-mcp/oauth/callback",
+    ],
+)
+def test_private_use_scheme_is_matched_exactly(live, browser, given):
+    flow = Flow(live.url, browser, redirect_uri=NATIVE[0])
+    assert error_page(httpx.get(flow.authorize_url(redirect_uri=given))) == (
+        "invalid_request",
+        "redirect_uri does not match a registered one",
+    )
+
+
+@pytest.mark.parametrize(
+    ("uri", "description"),
+    [
+        ("myapp:", "redirect_uri must name a path after its scheme"),
+        ("myapp:/", "redirect_uri must name a path after its scheme"),
+        ("myapp://user@host/cb", CREDENTIALS),
+        ("myapp://host/cb#x", FRAGMENT),
+        ("myapp://host/c b", SPACES),
+        ("myapp:/" + "a" * 2000, "redirect_uri must be at most 2000 characters"),
+    ],
+)
+def test_bad_private_use_redirects_are_refused(live, browser, uri, description):
+    registration = register(
+        live.url, {"redirect_uris": [uri], "token_endpoint_auth_method": "none"}
+    )
+    assert registration.status_code == 400
+    assert registration.json() == {
+        "error": "invalid_redirect_uri",
+        "error_description": description,
+    }
