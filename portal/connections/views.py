@@ -40,14 +40,22 @@ bp = Blueprint("oauth", __name__)
 pages = Blueprint("connections", __name__, cli_group="connections")
 
 
-@bp.after_request
+@bp.after_app_request
 def cors(response):
+    """Browser-based MCP clients call discovery, registration, token and revocation from their
+    own origin: any origin may (no cookies are involved), on every answer including errors
+    raised before a view (405, 413, 429), and may read a 401's challenge."""
     if is_client_path(request.path):
+        discovery = request.path.startswith("/.well-known/")
         response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Allow-Headers"] = (
-            "Authorization, Content-Type, MCP-Protocol-Version"
+        response.headers["Access-Control-Allow-Methods"] = (
+            "GET, OPTIONS" if discovery else "POST, OPTIONS"
         )
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "Authorization, Content-Type, Accept, MCP-Protocol-Version"
+        )
+        response.headers["Access-Control-Expose-Headers"] = "WWW-Authenticate"
+        response.headers["Access-Control-Max-Age"] = "600"
     return response
 
 
