@@ -31,8 +31,10 @@ INSTRUCTIONS = (
     "Patient Survey, QOF prevalence and achievement, payments). Every tool is read-only and "
     "every figure names its period and source publication, and says when it is synthetic "
     "demo data. Identify practices by ODS code (e.g. A81001); use search_practices to find "
-    "one by name, town or postcode. list_metrics describes every metric. Private practice "
-    "data needs an active role at that practice (list_my_practices)."
+    "one by name, town or postcode. When the user says 'my practice' or 'our practice', call "
+    "list_my_practices to learn which practice that is (get_practice_overview without a practice "
+    "answers for it when there is exactly one). list_metrics describes every metric. Private "
+    "practice data needs an active role at that practice (list_my_practices)."
 )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from portal import access
 from portal.catalogue import METRICS
-from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
+from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.overview import Headline, headline_figures
 from portal.queries.practices import PracticeDetails
@@ -78,8 +79,24 @@ def build_overview(ctx: ToolContext, practice_arg: Any) -> tuple[ToolOutput, Pra
     return ToolOutput(SHAPE.dump(result), "\n".join(lines)), practice
 
 
+def my_only_practice(ctx: ToolContext) -> str:
+    """The caller's practice when they name none: their one active role, or a correctable
+    error that says what to do."""
+    mine = access.my_practices(ctx.user)
+    if len(mine) == 1:
+        return mine[0].code
+    if not mine:
+        raise ToolError(
+            "You hold no active role at a practice, so there is no 'my practice': name one by "
+            "ODS code (search_practices finds it by name, town or postcode)."
+        )
+    listed = ", ".join(f"{p.code} {p.name}" for p in mine)
+    raise ToolError(f"You hold roles at several practices ({listed}): name one by ODS code.")
+
+
 def get_practice_overview(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    return build_overview(ctx, arguments["practice"])[0]
+    practice = arguments.get("practice") or my_only_practice(ctx)
+    return build_overview(ctx, practice)[0]
 
 
 def _description() -> str:
@@ -89,7 +106,9 @@ def _description() -> str:
         "its latest headline figures each beside England's value, with period, source "
         "publication and whether the data is synthetic. Headline metrics: "
         f"{listed}. Use this first for 'tell me about this practice'; use the area tools "
-        "(get_appointments, get_workforce...) for series and full benchmarks."
+        "(get_appointments, get_workforce...) for series and full benchmarks. Without a "
+        "practice it answers for the user's own practice when they hold a role at exactly one "
+        "(list_my_practices shows them)."
     )
 
 
@@ -98,7 +117,7 @@ TOOLS = [
         name="get_practice_overview",
         title="Practice overview",
         description=_description,
-        input_schema=common.object_schema({"practice": common.PRACTICE}, ("practice",)),
+        input_schema=common.object_schema({"practice": common.PRACTICE}),
         output_schema=SHAPE.schema,
         handler=get_practice_overview,
     )

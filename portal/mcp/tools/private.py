@@ -67,7 +67,8 @@ TOOLS = [
         name="list_my_practices",
         title="My practices",
         description="The practices where you (the signed-in user) hold an active role, with the "
-        "role. Only these practices' private data can be read with get_private_data.",
+        "role: call this when the user says 'my practice' or 'our practice'. Only these "
+        "practices' private data can be read with get_private_data.",
         input_schema=common.object_schema({}),
         output_schema=MY_SHAPE.schema,
         handler=list_my_practices,
