@@ -23,16 +23,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
+from scratch_database import scratch_database  # noqa: E402
 
 CALLS = 200
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def optional(module: str, name: str):
@@ -151,24 +150,9 @@ def main() -> None:
     kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     for kind in kinds:
         print(f"database: {kind}")
-        if kind == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                url = f"sqlite:///{tmp}/bench.db"
-                build(url, args.months)
-                bench(url, args.metric)
-            continue
-        name = f"haresign_bench_{uuid.uuid4().hex[:8]}"
-        base = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = base.rsplit("/", 1)[0] + "/" + name
+        with scratch_database(kind) as url:
             build(url, args.months)
             bench(url, args.metric)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

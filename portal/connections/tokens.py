@@ -14,7 +14,6 @@ minute). Needs an app context; it commits the session.
 
 HTTP helpers for resource servers:
 
-    base_url() -> str                      the external origin, from PUBLIC_BASE_URL
     current_resource() -> str              the canonical MCP resource URL
     bearer_challenge(error=None) -> Response
         401 with `WWW-Authenticate: Bearer resource_metadata="…", scope="…"` (RFC 9728 / 6750)
@@ -155,18 +154,12 @@ def verify_access_token(token: str, resource: str) -> TokenInfo | None:
 # --- HTTP helpers (request-aware; for resource servers such as /mcp/) -----------------------
 
 
-def base_url() -> str:
-    """The external origin: PUBLIC_BASE_URL (portal/links.py), never the request's Host, so a
-    forged Host cannot change an issuer, a resource or a link that a client receives."""
-    return public_base_url()
-
-
 def current_resource() -> str:
-    return canonical_resource(base_url())
+    return canonical_resource(public_base_url())
 
 
 def resource_metadata_url() -> str:
-    return base_url() + "/.well-known/oauth-protected-resource" + MCP_PATH
+    return public_base_url() + "/.well-known/oauth-protected-resource" + MCP_PATH
 
 
 def bearer_challenge(error: str | None = None, description: str | None = None) -> Response:

@@ -33,8 +33,9 @@ from werkzeug.routing import BuildError
 from portal.blueprints.errors import MESSAGES, register_json_surface
 from portal.connections import service
 from portal.connections.service import OAuthError
-from portal.connections.tokens import MCP_PATH, SCOPES_SUPPORTED, base_url, current_resource
+from portal.connections.tokens import MCP_PATH, SCOPES_SUPPORTED, current_resource
 from portal.extensions import csrf, limiter
+from portal.links import public_base_url
 
 bp = Blueprint("oauth", __name__)
 pages = Blueprint("connections", __name__, cli_group="connections")
@@ -99,7 +100,7 @@ def answer_errors_as_oauth_json(state) -> None:
 
 
 def server_metadata_document() -> dict:
-    issuer = base_url()
+    issuer = public_base_url()
     return {
         "issuer": issuer,
         "authorization_endpoint": issuer + "/oauth/authorize",
@@ -126,11 +127,11 @@ def protected_resource():
     return jsonify(
         {
             "resource": current_resource(),
-            "authorization_servers": [base_url()],
+            "authorization_servers": [public_base_url()],
             "scopes_supported": list(SCOPES_SUPPORTED),
             "bearer_methods_supported": ["header"],
             "resource_name": "Haresign GP practice data (read-only)",
-            "resource_documentation": base_url() + "/mcp/about/",
+            "resource_documentation": public_base_url() + "/mcp/about/",
         }
     )
 
@@ -208,7 +209,7 @@ def error_redirect(auth: service.AuthorizationRequest, error: OAuthError):
             "error": error.error,
             "error_description": error.description,
             "state": auth.state,
-            "iss": base_url(),
+            "iss": public_base_url(),
         },
     )
 
@@ -218,7 +219,7 @@ def error_redirect(auth: service.AuthorizationRequest, error: OAuthError):
 def authorize():
     """The consent page (GET and HEAD): shows the request, never grants it."""
     try:
-        auth = service.validate_authorization(request.args, base_url())
+        auth = service.validate_authorization(request.args, public_base_url())
     except OAuthError as error:
         return bad_request_page(error)
     if auth.errors:
@@ -245,7 +246,7 @@ def authorize():
 def authorize_decision():
     """The person's answer on the consent page (CSRF-checked): a code, or access_denied."""
     try:
-        auth = service.validate_authorization(request.form, base_url())
+        auth = service.validate_authorization(request.form, public_base_url())
     except OAuthError as error:
         return bad_request_page(error)
     if auth.errors:
@@ -255,7 +256,9 @@ def authorize_decision():
     if request.form.get("decision") != "approve":
         return error_redirect(auth, OAuthError("access_denied", "the user declined"))
     code = service.issue_code(int(current_user.get_id()), auth)
-    return redirect_with(auth.redirect_uri, {"code": code, "state": auth.state, "iss": base_url()})
+    return redirect_with(
+        auth.redirect_uri, {"code": code, "state": auth.state, "iss": public_base_url()}
+    )
 
 
 CONSENT_FIELDS = (
@@ -315,9 +318,9 @@ def token():
             )
         client = calling_client()
         if grant_type == "authorization_code":
-            body = service.exchange_code(client, request.form, base_url())
+            body = service.exchange_code(client, request.form, public_base_url())
         else:
-            body = service.refresh(client, request.form, base_url())
+            body = service.refresh(client, request.form, public_base_url())
     except OAuthError as error:
         return json_error(error, basic_used=basic_used)
     return no_store(jsonify(body))
@@ -355,7 +358,7 @@ def about():
     user_id = int(current_user.get_id()) if current_user.is_authenticated else None
     return render_template(
         "connections/about.html",
-        endpoint=base_url() + MCP_PATH + "/",
+        endpoint=public_base_url() + MCP_PATH + "/",
         connections=service.list_connections(user_id) if user_id else [],
         ended=service.ended_connections(user_id) if user_id else [],
         sign_in_url=sign_in_url(),
