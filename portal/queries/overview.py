@@ -1,5 +1,6 @@
-"""A practice's headline figures in three lookups: each metric in its latest national period,
-the practice's value and percentile, and England's value (ratio of sums), with provenance.
+"""A practice's headline figures in four lookups: each metric in its latest national period,
+the practice's value and percentile, and England's two values (every practice combined, and
+the median practice), with provenance.
 
 The same figures `compare.compare_practices` gives for one practice (tests hold them equal),
 read in batches so the one-call overview (MCP get_practice_overview, the API) stays quick.
@@ -24,7 +25,8 @@ class Headline:
     metric: str
     label: str
     practice: Figure | None  # None: no value for this practice in the latest period
-    england: Figure | None  # England's value in the same period
+    england_total: Figure | None  # every practice combined: national sum, or ratio of sums
+    england_median_practice: Figure | None  # the median of open practices' own values
     percentile: float | None  # the practice's national percentile rank (0-100)
 
 
@@ -42,6 +44,15 @@ def headline_figures(practice_code: str, metric_ids: list[str]) -> list[Headline
     if not periods:
         return []
     wanted = set(periods.items())  # (metric, period): filtered here, the index does the rest
+    medians = {
+        metric: median
+        for metric, period, median in db.session.execute(
+            sa.select(d.c.metric, d.c.period, d.c.median).where(
+                d.c.metric.in_(list(periods)), d.c.period.in_(set(periods.values()))
+            )
+        ).all()
+        if (metric, period) in wanted
+    }
     england = {
         metric: value
         for metric, period, value in db.session.execute(
@@ -84,7 +95,10 @@ def headline_figures(practice_code: str, metric_ids: list[str]) -> list[Headline
                 practice=make_figure(metric, value, period, origin)
                 if metric_id in values
                 else None,
-                england=make_figure(metric, england_value, period, origin),
+                england_total=make_figure(metric, england_value, period, origin),
+                england_median_practice=make_figure(
+                    metric, medians.get(metric_id), period, origin
+                ),
                 percentile=percentile,
             )
         )

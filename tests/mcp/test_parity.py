@@ -168,7 +168,7 @@ def test_headline_figures_equal_the_comparison_for_every_practice(live):
             assert [h.metric for h in headlines] == list(columns)
             for h in headlines:
                 assert h.practice == row.figures[h.metric]
-                assert h.england == columns[h.metric].figure
+                assert h.england_total == columns[h.metric].figure
 
 
 def test_compare_page_and_tool_name_the_same_unread_practice_and_show_the_others(live, practices):

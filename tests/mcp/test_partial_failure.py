@@ -4,6 +4,7 @@ values come from the loaded data."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -13,6 +14,7 @@ from pydantic import TypeAdapter
 from portal.access import NOT_FOUND_OR_DENIED
 from portal.catalogue import ENGLAND, METRICS, format_value
 from portal.extensions import db
+from portal.mcp.text import POLARITY
 from portal.models import AuditEvent, DatasetLoad, Practice, PracticeMetric
 from portal.queries.benchmarks import group_values, national_distribution
 from portal.queries.compare import compare_practices
@@ -61,12 +63,13 @@ def test_compare_with_an_unknown_code_returns_the_others_and_names_it(live, unkn
         assert got["figures"] == dump(dict[str, Figure | None], want.figures)
     assert structured["not_read"] == [UNREAD]
     lines = result["content"][0]["text"].split("\n")
-    values = "; ".join(f"{p.code} {p.figures['list_size'].display}" for p in expected.practices)
     column = expected.columns[0]
-    assert lines[0] == (
-        f"- {column.metric.label} ({column.period}): {values}; England {column.figure.display}"
-    )
-    assert lines[1] == "Could not read: Y99999 (not found or access denied)."
+    assert lines[0] == f"| Practice | {column.metric.label} ({column.period}) |"
+    assert lines[2:5] == [
+        *(f"| {p.code} {p.name} | {p.figures['list_size'].display} |" for p in expected.practices),
+        f"| England (all practices) | {column.figure.display} |",
+    ]
+    assert "\n\nCould not read: Y99999 (not found or access denied).\n\n" in "\n".join(lines)
 
 
 def test_compare_names_a_malformed_code_with_its_reason(live):
@@ -78,7 +81,8 @@ def test_compare_names_a_malformed_code_with_its_reason(live):
     assert result["isError"] is False
     assert [p["code"] for p in structured["practices"]] == [live.member_practice]
     assert structured["not_read"] == [{"practice": "12345", "reason": MALFORMED}, UNREAD]
-    assert result["content"][0]["text"].split("\n")[1] == (
+    paragraphs = result["content"][0]["text"].split("\n\n")
+    assert paragraphs[1] == (
         f"Could not read: 12345 ({MALFORMED}); Y99999 (not found or access denied)."
     )
 
@@ -157,16 +161,15 @@ def test_benchmark_without_a_practice_figure_still_gives_the_national_distributi
     assert structured["england"] == dump(GroupValue, groups["england"])
     assert structured["group"] == dump(GroupValue, groups[within])
     lines = result["content"][0]["text"].split("\n")
-    assert lines[1] == (
-        f"- {practice.name} ({practice.code}): no figure for {period}; the national figures "
-        "below are still that period's"
-    )
-    assert lines[2] == (
-        f"- National median of practices: {format_value(metric, distribution.median)} "
-        f"(quartiles {format_value(metric, distribution.q1)} to "
-        f"{format_value(metric, distribution.q3)}; {distribution.n} practices, "
-        f"{distribution.excluded} excluded)"
-    )
+    assert f"| {practice.name} ({practice.code}) | no figure for {period} | – |" in lines
+    assert (
+        f"| Median practice in England | {format_value(metric, distribution.median)} | of "
+        f"{distribution.n:,} open practices; {distribution.excluded:,} excluded |"
+    ) in lines
+    assert (
+        f"| Quartiles (25th to 75th percentile) | {format_value(metric, distribution.q1)} to "
+        f"{format_value(metric, distribution.q3)} | – |"
+    ) in lines
 
 
 def test_benchmark_with_a_practice_figure_says_it_has_one(live):
@@ -219,7 +222,14 @@ def test_list_metrics_gives_each_metrics_latest_loaded_period(live):
     text = result["content"][0]["text"].split("\n")
     for metric in METRICS.values():
         shown = latest.get(metric.id, "not loaded")
-        assert f"- {metric.id}: {metric.label} ({metric.unit}); latest {shown}" in text
+        if metric.id.startswith("prevalence_"):  # one row for every register
+            code = metric.id.removeprefix("prevalence_").upper()
+            row = next(line for line in text if line.startswith("| prevalence_<register> |"))
+            assert re.search(rf"{shown}: [A-Z, ]*\b{code}\b", row), (metric.id, row)
+            continue
+        polarity = POLARITY[metric.polarity]
+        row = f"| {metric.id} | {metric.label} | {metric.unit} | {polarity} | {shown} |"
+        assert row in text
 
 
 def test_list_metrics_says_not_loaded_for_a_metric_of_a_loaded_dataset_without_figures(live):

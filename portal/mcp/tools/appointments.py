@@ -1,7 +1,20 @@
 """get_appointments: Appointments in General Practice (portal.queries.appointments)."""
 
+from portal.mcp import text
 from portal.mcp.tools.areas import monthly_tool
 from portal.queries.appointments import PracticeAppointments, practice_appointments
+
+
+def splits(data: PracticeAppointments) -> list[str]:
+    """The latest month's appointments split four ways (each over all appointments)."""
+    b = data.breakdown
+    return [
+        f"{data.period} split:\n" + text.shares_table("Status", b.by_status, "Appointments"),
+        text.shares_table("Staff type", b.by_hcp_type, "Appointments"),
+        text.shares_table("Mode", b.by_mode, "Appointments"),
+        text.shares_table("Booked to appointment", b.by_lead_time, "Appointments"),
+    ]
+
 
 TOOLS = [
     monthly_tool(
@@ -17,5 +30,6 @@ TOOLS = [
         "status, staff type, mode and booking lead time.",
         "Use this for appointment volumes and the DNA rate; get_benchmark places one metric "
         "nationally, compare_practices sets practices side by side.",
+        splits,
     )
 ]

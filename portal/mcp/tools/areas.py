@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, make_dataclass
 from typing import Any
 
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.areas import AREAS, SourceSpan, area_dashboard
-from portal.queries.types import Distribution, Figure, GroupValue, TrendPoint
+from portal.queries.types import Benchmark, Distribution, Figure, GroupValue, TrendPoint
 from portal.sources import SOURCES
 
 
@@ -27,7 +28,8 @@ class MetricResult:
     national_distribution: Distribution | None
     groups: list[GroupValue]  # PCN, sub-ICB, ICB, region, England (ratio of sums)
     trend: list[TrendPoint]  # oldest first
-    england_trend: list[TrendPoint]
+    england_trend: list[TrendPoint]  # what `england_trend_is` names, period by period
+    england_trend_is: str  # england_total (ratio of sums) | england_median_practice (counts)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,12 @@ class AreaResult:
 
 
 SHAPE = common.Shape(AreaResult)
+
+
+def england_series(metric) -> str:
+    """Which England the series beside a practice's is: a national total is no practice's peer,
+    so for counts it is the median practice."""
+    return "england_median_practice" if metric.aggregation == "sum" else "england_total"
 
 
 def area_result(
@@ -72,6 +80,7 @@ def area_result(
                 groups=benchmark.groups,
                 trend=panel.trend,
                 england_trend=panel.england_trend,
+                england_trend_is=england_series(m),
             )
         )
     spans = {
@@ -94,32 +103,45 @@ def area_result(
     )
 
 
-def render(result: AreaResult) -> str:
+def render(result: AreaResult, *more: str | None) -> str:
+    """The area as markdown: every metric against its groups, then the series side by side."""
     p = result.practice
-    lines = [f"{p.name} ({p.code}): {result.title.lower()}"]
-    if result.note:
-        lines.append(result.note)
-    for m in result.metrics:
-        england = next((g for g in m.groups if g.level == "england"), None)
-        extra = []
-        if england is not None:
-            extra.append(f"England {england.display}")
-        if m.national_percentile is not None:
-            extra.append(f"national percentile {m.national_percentile:.0f}")
-        if len(m.trend) > 1:
-            extra.append(f"{len(m.trend)}-period series from {m.trend[0].period}")
-        lines.append(common.figure_line(m.label, m.latest, "; ".join(extra)))
-    sources = [f"{s.publication}, {s.first} to {s.last}" for s in result.sources]
-    lines.append(common.sources_footer(sources, result.synthetic))
-    return "\n".join(lines)
+    benchmarks = [
+        Benchmark(m.latest, m.national_percentile, m.in_national_distribution,
+                  m.national_distribution, m.groups)
+        for m in result.metrics
+    ]  # fmt: skip
+    series = None
+    longest = max(result.metrics, key=lambda m: len(m.trend), default=None)
+    if longest is not None and len(longest.trend) > 1:
+        periods = [t.period for t in longest.trend]
+        columns = []
+        for m in result.metrics:
+            own = {t.period: t.value for t in m.trend}
+            england = {t.period: t.value for t in m.england_trend}
+            columns.append((m.label, [text.value(m.metric, own.get(x)) for x in periods]))
+            if england:
+                heading = text.ENGLAND_SERIES[m.england_trend_is]
+                columns.append(
+                    (
+                        f"{m.label}, {heading}",
+                        [text.value(m.metric, england.get(x)) for x in periods],
+                    )
+                )
+        series = "Series:\n" + text.series_table(periods, columns)
+    return text.figures_answer(
+        f"{p.name} ({p.code}): {result.title.lower()}",
+        [(m.label, b) for m, b in zip(result.metrics, benchmarks, strict=True)],
+        result.note,
+        series,
+        *more,
+        sources=[f"{s.publication}, {s.first} to {s.last}" for s in result.sources],
+        synthetic=result.synthetic,
+    )
 
 
-def output(result: AreaResult) -> ToolOutput:
-    return ToolOutput(SHAPE.dump(result), render(result))
-
-
-def output_with_text(result: AreaResult, text: str) -> ToolOutput:
-    return ToolOutput(SHAPE.dump(result), text)
+def output_with_text(result: AreaResult, rendered: str) -> ToolOutput:
+    return ToolOutput(SHAPE.dump(result), rendered)
 
 
 def describe(slug: str, lead: str, when: str, series: bool = True) -> Callable[[], str]:
@@ -154,10 +176,12 @@ def monthly_tool(
     fetch: Callable[[str, int], Any],
     lead: str,
     when: str,
+    details: Callable[[Any], list[str | None]] = lambda data: [],
 ) -> ToolSpec:
     """A tool over one monthly activity query (appointments, online consultations, telephony):
     `fetch(code, months)` returns the query's dataclass with `metrics` (benchmarks), `period`,
-    `source` and `synthetic`, or None when the practice has no data."""
+    `source` and `synthetic`, or None when the practice has no data; `details(data)` gives the
+    text of its breakdowns (markdown sections)."""
     shape_type = make_dataclass(
         f"{result_type.__name__}Result",
         [("practice", common.PracticeRef), (key, result_type | None), ("note", str | None)],
@@ -172,12 +196,22 @@ def monthly_tool(
         if data is None:
             note = common.missing_text(ref, AREAS[slug].title.lower())
             return ToolOutput(shape.dump(shape_type(ref, None, note)), note)
-        lines = [f"{ref.name} ({ref.code}): {AREAS[slug].title.lower()}, {data.period}"]
-        lines += [common.benchmark_line(b.figure.label, b) for b in data.metrics]
+        return ToolOutput(shape.dump(shape_type(ref, data, None)), render_monthly(ref, data))
+
+    def render_monthly(ref: common.PracticeRef, data: Any) -> str:
+        series = None
         if len(data.trend) > 1:
-            lines.append(f"Monthly series: {data.trend[0].period} to {data.trend[-1].period}.")
-        lines.append(common.sources_footer([data.source], data.synthetic))
-        return ToolOutput(shape.dump(shape_type(ref, data, None)), "\n".join(lines))
+            ids = [b.figure.metric for b in data.metrics]
+            months = [(m.period, m.values) for m in data.trend]
+            series = "Monthly series:\n" + text.metric_series(ids, months)
+        return text.figures_answer(
+            f"{ref.name} ({ref.code}): {AREAS[slug].title.lower()}, {data.period}",
+            [(b.figure.label, b) for b in data.metrics],
+            series,
+            *details(data),
+            sources=[data.source],
+            synthetic=data.synthetic,
+        )
 
     return ToolSpec(
         name=name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from portal.catalogue import METRICS
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.benchmarks import benchmark_or_national
@@ -73,39 +73,48 @@ def get_benchmark(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
 
 
 def render(r: BenchmarkResult) -> str:
-    lines = [f"{r.label} ({r.unit}), {r.period}:"]
     d = r.national_distribution
-    if r.practice is not None and not r.practice_has_figure:
-        lines.append(
-            f"- {r.practice.name} ({r.practice.code}): no figure for {r.period}; the national "
-            "figures below are still that period's"
-        )
-    elif r.practice is not None:
-        extra = (
+    rows = []
+    if r.practice is not None:
+        where = (
             f"national percentile {r.national_percentile:.0f}"
             if r.national_percentile is not None
             else "not in the national distribution (closed, or no valid denominator)"
         )
-        lines.append(
-            common.figure_line(f"{r.practice.name} ({r.practice.code})", r.practice_figure, extra)
-        )
-    if d is not None and d.median is not None:
-        fmt = METRICS[r.metric]
-        from portal.catalogue import format_value
-
-        lines.append(
-            f"- National median of practices: {format_value(fmt, d.median)} (quartiles "
-            f"{format_value(fmt, d.q1)} to {format_value(fmt, d.q3)}; {d.n} practices, "
-            f"{d.excluded} excluded)"
-        )
-    if r.england is not None:
-        lines.append(f"- England (ratio of sums): {r.england.display}")
+        shown = r.practice_figure.display if r.practice_has_figure else f"no figure for {r.period}"
+        rows.append([f"{r.practice.name} ({r.practice.code})", shown,
+                     where if r.practice_has_figure else None])  # fmt: skip
     if r.group is not None and r.within != "england":
-        lines.append(
-            f"- {r.group.name} ({r.within}): {r.group.display} over {r.group.practices} practices"
+        rows.append([f"{r.group.name} ({text.LEVEL_HEADINGS[r.within]}), all practices",
+                     r.group.display, f"{r.group.practices:,} practices"])  # fmt: skip
+        if r.group.median is not None:
+            rows.append([f"{r.group.name}, median practice", text.value(r.metric, r.group.median),
+                         None])  # fmt: skip
+    if r.england is not None:
+        rows.append(["England (all practices)", r.england.display, f"{r.england.practices:,} "
+                     "practices combined"])  # fmt: skip
+    if d is not None and d.median is not None:
+        rows.append(["Median practice in England", text.value(r.metric, d.median),
+                     f"of {d.n:,} open practices; {d.excluded:,} excluded"])  # fmt: skip
+        rows.append(
+            [
+                "Quartiles (25th to 75th percentile)",
+                f"{text.value(r.metric, d.q1)} to {text.value(r.metric, d.q3)}",
+                None,
+            ]
         )
-    lines.append(common.sources_footer([r.source], r.synthetic))
-    return "\n".join(lines)
+        rows.append(
+            ["Deciles (10th … 90th)", ", ".join(text.value(r.metric, x) for x in d.deciles), None]
+        )
+        rows.append(["Lowest and highest practice",
+                     f"{text.value(r.metric, d.minimum)} and {text.value(r.metric, d.maximum)}",
+                     None])  # fmt: skip
+    return text.sections(
+        f"{r.label} ({r.unit}), {r.period}: {text.POLARITY[r.polarity]}.",
+        f"Definition: {r.definition}",
+        text.table(["", "Value", "Note"], rows),
+        text.footer([r.source], r.synthetic),
+    )
 
 
 def _description() -> str:

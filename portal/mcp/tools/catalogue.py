@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal.catalogue import METRICS
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
 from portal.mcp.tools import common
+from portal.qof_registers import REGISTERS, prevalence_metric
 from portal.queries.benchmarks import latest_periods
 from portal.queries.datasets import loaded_datasets, provenance_map
 from portal.sources import SOURCES, source_label
@@ -49,6 +51,7 @@ class MetricList:
 
 
 SHAPE = common.Shape(MetricList)
+PREVALENCE = {prevalence_metric(code): code for code in REGISTERS}  # metric id -> register
 
 
 def _loaded() -> dict[str, Any]:
@@ -108,17 +111,67 @@ def source_entries() -> list[dict[str, Any]]:
     return out
 
 
-def list_metrics(_ctx: ToolContext, _arguments: dict[str, Any]) -> ToolOutput:
+def list_metrics(_ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
+    """Every metric; with `dataset`, one publication's metrics and their caveats too (the
+    whole catalogue's caveats would not fit a model's budget for one answer)."""
     result = metric_list()
-    lines = [
-        f"- {e.id}: {e.label} ({e.unit}); latest {e.latest_period or 'not loaded'}"
-        for e in result.metrics
-    ]
-    lines.append(
-        "Definitions, polarity and caveats are in the structured result."
-        + (" " + common.SYNTHETIC_NOTE if result.synthetic else "")
-    )
-    return ToolOutput(SHAPE.dump(result), "\n".join(lines))
+    dataset = arguments.get("dataset")
+    if dataset is not None:
+        result = MetricList([m for m in result.metrics if m.dataset == dataset], result.synthetic)
+    return ToolOutput(SHAPE.dump(result), render(result, in_full=dataset is not None))
+
+
+def render(result: MetricList, in_full: bool) -> str:
+    """Every metric by publication; `in_full`, each distinct definition and caveat once too.
+    The 21 prevalence registers share one row and one wording (prevalence_<register>)."""
+    parts = []
+    by_publication: dict[str, list[list]] = {}
+    registers = [e for e in result.metrics if e.id in PREVALENCE]
+    for e in result.metrics:
+        if e.id in PREVALENCE and e is not registers[0]:
+            continue
+        row = [e.id, e.label, e.unit, text.POLARITY[e.polarity], e.latest_period or "not loaded"]
+        if e.id in PREVALENCE:
+            row = ["prevalence_<register>", "Disease prevalence, one metric per QOF register",
+                   e.unit, text.POLARITY[e.polarity], _register_periods(registers)]  # fmt: skip
+        by_publication.setdefault(f"{e.publication} ({e.dataset})", []).append(row)
+    for publication, rows in by_publication.items():
+        headings = ["Metric id", "Label", "Unit", "Better", "Latest period"]
+        parts.append(f"{publication}:\n" + text.table(headings, rows))
+    definitions: dict[str, list[str]] = {}
+    caveats: dict[str, list[str]] = {}
+    for e in result.metrics:
+        name, definition = e.id, e.definition
+        if e.id in PREVALENCE:
+            name = "prevalence_<register>"
+            definition = definition.replace(f" {PREVALENCE[e.id]} ", " <register> ")
+        definitions.setdefault(definition, []).append(name)
+        for caveat in e.caveats:
+            caveats.setdefault(caveat, []).append(name)
+    if in_full:
+        parts.append("Definitions:\n" + _lines(definitions))
+        if caveats:
+            parts.append("Caveats:\n" + _lines(caveats))
+    else:
+        parts.append(
+            "Definitions are in each area tool's description; for a publication's definitions "
+            "and caveats call list_metrics with dataset=<the id in brackets above>."
+        )
+    publications = dict.fromkeys(e.publication for e in result.metrics)
+    parts.append(text.footer(publications, result.synthetic))
+    return text.sections(*parts)
+
+
+def _register_periods(registers: list[MetricEntry]) -> str:
+    """Registers by latest period, so a model sees which are loaded."""
+    periods: dict[str, list[str]] = {}
+    for e in registers:
+        periods.setdefault(e.latest_period or "not loaded", []).append(PREVALENCE[e.id])
+    return "; ".join(f"{period}: {', '.join(codes)}" for period, codes in periods.items())
+
+
+def _lines(texts: dict[str, list[str]]) -> str:
+    return "\n".join(f"- {', '.join(dict.fromkeys(ids))}: {t}" for t, ids in texts.items())
 
 
 TOOLS = [
@@ -128,8 +181,17 @@ TOOLS = [
         description="Every metric the other tools report: id, label, unit, dataset and "
         "publication, definition, polarity (whether higher is better), caveats, and the latest "
         "period loaded. Call it to find a metric id for get_benchmark or compare_practices, or "
-        "to explain how a figure is defined.",
-        input_schema=common.object_schema({}),
+        "to explain how a figure is defined. With `dataset`, only that publication's metrics, "
+        "with their caveats in the text.",
+        input_schema=common.object_schema(
+            {
+                "dataset": {
+                    "type": "string",
+                    "enum": list(SOURCES),
+                    "description": "Only this publication's metrics (e.g. gpad), caveats included.",
+                }
+            }
+        ),
         output_schema=SHAPE.schema,
         handler=list_metrics,
     )

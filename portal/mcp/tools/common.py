@@ -11,7 +11,6 @@ from portal import access
 from portal.catalogue import METRICS, Metric
 from portal.mcp.registry import ToolContext, ToolError
 from portal.queries.practices import PracticeDetails, normalise_code
-from portal.queries.types import Benchmark, Figure
 
 MAX_MONTHS = 36
 DEFAULT_MONTHS = 12
@@ -30,7 +29,6 @@ MONTHS = {
     "description": f"How many of the latest months to return (1-{MAX_MONTHS}, default "
     f"{DEFAULT_MONTHS}).",
 }
-SYNTHETIC_NOTE = "SYNTHETIC demo data, not real NHS figures."
 
 
 def object_schema(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -117,51 +115,6 @@ def practice_ref(p: PracticeDetails) -> PracticeRef:
     return PracticeRef(
         p.code, p.name, p.status, name(p.pcn), name(p.sub_icb), name(p.icb), name(p.region)
     )
-
-
-def figure_line(label: str, figure: Figure | None, extra: str = "") -> str:
-    if figure is None or figure.value is None:
-        return f"- {label}: not available"
-    tail = f"; {extra}" if extra else ""
-    return f"- {label}: {figure.display} ({_period_text(figure)}){tail}"
-
-
-def _period_text(figure: Figure) -> str:
-    from portal.sources import SOURCES, period_label
-
-    source = SOURCES.get(figure.source and _dataset_of(figure))
-    return period_label(figure.period, source.cadence if source else "monthly")
-
-
-def _dataset_of(figure: Figure) -> str:
-    found = METRICS.get(figure.metric)
-    return found.dataset if found else ""
-
-
-def sources_footer(sources: list[str], synthetic: bool) -> str:
-    text = "Source: " + "; ".join(dict.fromkeys(s for s in sources if s)) + "."
-    return text + (" " + SYNTHETIC_NOTE if synthetic else "")
-
-
-def benchmark_line(label: str, benchmark: Benchmark | None, *more: str) -> str:
-    """One figure as text: value and period, England's value, the national percentile."""
-    if benchmark is None:
-        return f"- {label}: not available"
-    extra = [m for m in more if m]
-    england = next((g for g in benchmark.groups if g.level == "england"), None)
-    if england is not None and england.value is not None:
-        extra.append(f"England {england.display}")
-    if benchmark.percentile is not None:
-        extra.append(f"national percentile {benchmark.percentile:.0f}")
-    return figure_line(label, benchmark.figure, "; ".join(extra))
-
-
-@dataclass(frozen=True)
-class Missing:
-    """What a tool says when its dataset has nothing for the practice."""
-
-    practice: PracticeRef
-    note: str
 
 
 def missing_text(practice: PracticeRef, what: str) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal import access
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.compare import MAX_PRACTICES, default_metrics
@@ -77,20 +78,31 @@ def compare_practices(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput
         sources=list(dict.fromkeys(f.source for f in figures)),
         synthetic=any(f.synthetic for f in figures),
     )
-    lines = []
-    for col in columns:
-        england = col.england.display if col.england and col.england.value is not None else "n/a"
-        values = "; ".join(
-            f"{p.code} {p.figures[col.metric].display if p.figures[col.metric] else 'n/a'}"
-            for p in rows
-        )
-        lines.append(f"- {col.label} ({col.period or 'no data'}): {values}; England {england}")
-    if not_read:
-        lines.append(
-            "Could not read: " + "; ".join(f"{n.practice} ({n.reason})" for n in not_read) + "."
-        )
-    lines.append(common.sources_footer(result.sources, result.synthetic))
-    return ToolOutput(SHAPE.dump(result), "\n".join(lines))
+    return ToolOutput(SHAPE.dump(result), render(result))
+
+
+def render(result: ComparisonResult) -> str:
+    """Practices as rows, metrics as columns, then England (every practice combined)."""
+    cols = result.metrics
+    headings = ["Practice", *(f"{c.label} ({c.period or 'no data'})" for c in cols)]
+    rows = [
+        [f"{p.code} {p.name}" + ("" if p.status == "active" else f" ({p.status})"),
+         *(text.shown(p.figures[c.metric]) for c in cols)]
+        for p in result.practices
+    ]  # fmt: skip
+    rows.append(["England (all practices)", *(text.shown(c.england) for c in cols)])
+    rows.append(["Better", *(text.POLARITY[c.polarity] for c in cols)])
+    unread = (
+        "Could not read: " + "; ".join(f"{n.practice} ({n.reason})" for n in result.not_read) + "."
+        if result.not_read
+        else None
+    )
+    return text.sections(
+        text.table(headings, rows),
+        unread,
+        "Each metric in its own latest period; – = no figure that period. " + text.ENGLAND_LEGEND,
+        text.footer(result.sources, result.synthetic),
+    )
 
 
 def _readable(ctx: ToolContext, asked: list[Any]) -> tuple[list[str], list[NotRead]]:

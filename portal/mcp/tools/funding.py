@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import areas, common
 from portal.queries.funding import Funding, funding
@@ -30,12 +31,40 @@ def get_funding(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
             raise ToolError(f"No payments figures for {year} at {ref.code}.")
         note = common.missing_text(ref, "payments")
         return ToolOutput(SHAPE.dump(FundingResult(ref, None, note)), note)
-    lines = [f"{ref.name} ({ref.code}): NHS payments {data.period} (£)"]
-    lines.append(common.benchmark_line("Total payments £", data.total))
-    lines.append(common.benchmark_line("Per registered patient £", data.per_registered))
-    lines.append(common.benchmark_line("Per weighted patient £", data.per_weighted))
-    lines.append(common.sources_footer([data.source], data.synthetic))
-    return ToolOutput(SHAPE.dump(FundingResult(ref, data)), "\n".join(lines))
+    return ToolOutput(SHAPE.dump(FundingResult(ref, data)), render(ref, data))
+
+
+def render(ref: common.PracticeRef, data) -> str:
+    patients = text.table(
+        ["Patients in the year (last known)", "Count"],
+        [["Registered", _number(data.registered_patients)],
+         ["Weighted", _number(data.weighted_patients)]],
+    )  # fmt: skip
+    published = (
+        "The file's own averages: "
+        f"£{data.published_per_registered:,.2f} per registered patient, "
+        f"£{data.published_per_weighted:,.2f} per weighted patient."
+        if data.published_per_registered is not None and data.published_per_weighted is not None
+        else None
+    )
+    items = text.table(
+        ["Payment item (as published)", "Amount"],
+        ([i.item, f"£{i.amount:,.2f}"] for i in data.items if i.amount),
+    )
+    return text.figures_answer(
+        f"{ref.name} ({ref.code}): NHS payments {data.period} (£)",
+        [("Total payments", data.total), ("Per registered patient", data.per_registered),
+         ("Per weighted patient", data.per_weighted)],
+        patients,
+        published,
+        "Payment items (non-zero):\n" + items if data.items else None,
+        sources=[data.source],
+        synthetic=data.synthetic,
+    )  # fmt: skip
+
+
+def _number(value: float | None) -> str | None:
+    return f"{value:,.0f}" if value is not None else None
 
 
 TOOLS = [

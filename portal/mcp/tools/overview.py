@@ -7,6 +7,7 @@ from typing import Any
 
 from portal import access
 from portal.catalogue import METRICS
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.overview import Headline, headline_figures
@@ -63,20 +64,32 @@ def build_overview(ctx: ToolContext, practice_arg: Any) -> tuple[ToolOutput, Pra
         sources=list(dict.fromkeys(f.source for f in present)),
         synthetic=any(f.synthetic for f in present),
     )
+    return ToolOutput(SHAPE.dump(result), render(result)), practice
+
+
+def render(result: Overview) -> str:
     p = result.practice
-    lines = [
+    rows = (
+        [h.label, (h.practice or h.england_total).period, text.shown(h.practice),
+         text.shown(h.england_total), text.shown(h.england_median_practice),
+         f"{h.percentile:.0f}" if h.percentile is not None else None,
+         text.POLARITY[METRICS[h.metric].polarity]]
+        for h in result.figures
+    )  # fmt: skip
+    headings = ["Metric", "Period", "Practice", "England (all practices)", "Median practice",
+                "Percentile", "Better"]  # fmt: skip
+    return text.sections(
         f"{p.name} ({p.code}), {result.address or ''} {result.postcode or ''}".rstrip(),
-        f"Status: {p.status}. PCN: {p.pcn or 'none'}. ICB: {p.icb or 'unknown'}.",
-    ]
-    for h in figures:
-        extra = []
-        if h.england is not None and h.england.value is not None:
-            extra.append(f"England {h.england.display}")
-        if h.percentile is not None:
-            extra.append(f"national percentile {h.percentile:.0f}")
-        lines.append(common.figure_line(h.label, h.practice, "; ".join(extra)))
-    lines.append(common.sources_footer(result.sources, result.synthetic))
-    return ToolOutput(SHAPE.dump(result), "\n".join(lines)), practice
+        f"Status: {p.status}. Opened {result.open_date or 'unknown'}"
+        + (f", closed {result.close_date}" if result.close_date else "")
+        + f". Telephone: {result.telephone or 'not published'}.\n"
+        f"PCN: {p.pcn or 'none'}. Sub-ICB: {p.sub_icb or 'unknown'}. ICB: {p.icb or 'unknown'}. "
+        f"Region: {p.region or 'unknown'}.",
+        "Latest headline figures (– = no figure for this practice that period):\n"
+        + text.table(headings, rows),
+        text.ENGLAND_LEGEND,
+        text.footer(result.sources, result.synthetic),
+    )
 
 
 def my_only_practice(ctx: ToolContext) -> str:
@@ -103,7 +116,8 @@ def _description() -> str:
     listed = ", ".join(f"{m} ({METRICS[m].label}, {METRICS[m].unit})" for m in headline_metrics())
     return (
         "A one-call summary of a GP practice: name, address, status, PCN, ICB and region, and "
-        "its latest headline figures each beside England's value, with period, source "
+        "its latest headline figures each beside England (every practice combined) and the "
+        "median practice, with its national percentile, period, source "
         "publication and whether the data is synthetic. Headline metrics: "
         f"{listed}. Use this first for 'tell me about this practice'; use the area tools "
         "(get_appointments, get_workforce...) for series and full benchmarks. Without a "

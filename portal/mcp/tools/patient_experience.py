@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
 from portal.mcp.tools import areas, common
 from portal.queries.patient_experience import PatientExperience, patient_experience
@@ -27,20 +28,38 @@ def get_patient_experience(ctx: ToolContext, arguments: dict[str, Any]) -> ToolO
     if data is None:
         note = common.missing_text(ref, "GP Patient Survey")
         return ToolOutput(SHAPE.dump(PatientExperienceResult(ref, None, note)), note)
-    lines = [f"{ref.name} ({ref.code}): GP Patient Survey {data.period}"]
-    interval = (
-        f"95% CI {data.overall_lower:.1f}% to {data.overall_upper:.1f}%"
-        if data.overall_lower is not None and data.overall_upper is not None
-        else ""
+    questions = text.table(
+        ["Question (positive answers)", "Practice", "95% interval", "Respondents"],
+        ([q.label, _percent(q.value), _interval(q.lower, q.upper), _count(q.respondents)]
+         for q in data.questions),
+    )  # fmt: skip
+    returns = (
+        f"Surveys sent {_count(data.surveys_sent)}, returned {_count(data.surveys_returned)}; "
+        f"response rate {_percent(data.response_rate)}."
     )
-    lines.append(common.benchmark_line("Overall experience good", data.overall, interval))
-    for q in data.questions:
-        if q.question != "overallexp" and q.value is not None:
-            lines.append(f"- {q.label}: {q.value:.1f}%")
-    if data.response_rate is not None:
-        lines.append(f"Response rate {data.response_rate:.1f}%.")
-    lines.append(common.sources_footer([data.source], data.synthetic))
-    return ToolOutput(SHAPE.dump(PatientExperienceResult(ref, data)), "\n".join(lines))
+    rendered = text.figures_answer(
+        f"{ref.name} ({ref.code}): GP Patient Survey {data.period}",
+        [("Overall experience good", data.overall,
+          _interval(data.overall_lower, data.overall_upper))],
+        "Every question (weighted; the survey is a sample, so mind the interval):\n" + questions,
+        returns,
+        sources=[data.source],
+        synthetic=data.synthetic,
+        extra=("95% interval",),
+    )  # fmt: skip
+    return ToolOutput(SHAPE.dump(PatientExperienceResult(ref, data)), rendered)
+
+
+def _percent(value: float | None) -> str:
+    return f"{value:.1f}%" if value is not None else "not published"
+
+
+def _interval(lower: float | None, upper: float | None) -> str | None:
+    return f"{lower:.1f}% to {upper:.1f}%" if lower is not None and upper is not None else None
+
+
+def _count(value: float | None) -> str:
+    return f"{value:,.0f}" if value is not None else "not published"
 
 
 TOOLS = [

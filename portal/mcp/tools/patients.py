@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
 from portal.mcp.tools import areas, common
 from portal.queries.patients import age_pyramid
@@ -14,7 +15,7 @@ def get_registered_patients(ctx: ToolContext, arguments: dict) -> ToolOutput:
         ctx, arguments["practice"], "registered-patients", common.months(arguments)
     )
     pyramid = age_pyramid(result.practice.code)
-    text = areas.render(result)
+    bands = None
     if pyramid is not None:
         result.extra["age_bands"] = {
             "period": pyramid.period,
@@ -23,8 +24,19 @@ def get_registered_patients(ctx: ToolContext, arguments: dict) -> ToolOutput:
             "total": pyramid.total,
             "bands": [asdict(b) for b in pyramid.bands],
         }
-        text += f"\nAge and sex bands: {pyramid.total:,} patients in {pyramid.source}."
-    return areas.output_with_text(result, text)
+        bands = (
+            f"Patients by age and sex, {pyramid.period} ({pyramid.total:,} patients; "
+            f"{pyramid.source}):\n"
+            + text.table(
+                ["Age", "Male", "Female"],
+                ([b.label, _count(b.male), _count(b.female)] for b in pyramid.bands),
+            )
+        )
+    return areas.output_with_text(result, areas.render(result, bands))
+
+
+def _count(number: int | None) -> str | None:
+    return f"{number:,}" if number is not None else None
 
 
 TOOLS = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import areas, common
 from portal.queries.prevalence import ALIASES, REGISTERS, DiseasePrevalence, disease_prevalence
@@ -31,16 +32,22 @@ def get_disease_prevalence(ctx: ToolContext, arguments: dict[str, Any]) -> ToolO
     if data.unmatched:
         known = ", ".join(f"{code} ({name})" for code, name in REGISTERS.items())
         raise ToolError(f"Unknown condition '{data.unmatched[0][:40]}'. Registers: {known}.")
-    lines = [f"{ref.name} ({ref.code}): disease prevalence {data.period}"]
-    for r in data.registers:
-        counts = (
-            f"{r.register:,} of {r.list_size:,} ({r.list_type} list)"
-            if r.register is not None and r.list_size
-            else ""
-        )
-        lines.append(common.benchmark_line(f"{r.name} ({r.code})", r.prevalence, counts))
-    lines.append(common.sources_footer([data.source], data.synthetic))
-    return ToolOutput(SHAPE.dump(PrevalenceResult(ref, data)), "\n".join(lines))
+    rows = [
+        (f"{r.name} ({r.code})", r.prevalence, _count(r.register), _count(r.list_size), r.list_type)
+        for r in data.registers
+    ]
+    rendered = text.figures_answer(
+        f"{ref.name} ({ref.code}): disease prevalence {data.period}",
+        rows,
+        sources=[data.source],
+        synthetic=data.synthetic,
+        extra=("On register", "List", "List type"),
+    )
+    return ToolOutput(SHAPE.dump(PrevalenceResult(ref, data)), rendered)
+
+
+def _count(value: int | None) -> str | None:
+    return f"{value:,}" if value is not None else None
 
 
 def _description() -> str:

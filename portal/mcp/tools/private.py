@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal import access
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.private_data import SOURCE, PrivateMonth
@@ -35,10 +36,13 @@ PRIVATE_SHAPE = common.Shape(PrivateResult)
 def list_my_practices(ctx: ToolContext, _arguments: dict[str, Any]) -> ToolOutput:
     mine = access.my_practices(ctx.user)
     result = MyPractices(mine, "Your active roles on Haresign", False)
-    lines = [f"- {p.code} {p.name} ({p.role})" for p in mine] or [
-        "You hold no active practice role, so no private data is available to you."
-    ]
-    return ToolOutput(MY_SHAPE.dump(result), "\n".join(lines))
+    rendered = (
+        "Your practices (where you hold an active role):\n"
+        + text.table(["ODS code", "Name", "Role"], ([p.code, p.name, p.role] for p in mine))
+        if mine
+        else "You hold no active practice role, so no private data is available to you."
+    )
+    return ToolOutput(MY_SHAPE.dump(result), rendered)
 
 
 def get_private_data(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
@@ -48,18 +52,20 @@ def get_private_data(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     result = PrivateResult(
         data.practice_code, data.practice_name, data.months, data.source, data.synthetic
     )
-    lines = [
-        f"{data.practice_name} ({data.practice_code}): private figures entered by the practice."
-    ]
-    for month in data.months[:12]:
-        values = "; ".join(
-            f"{v.label} {v.value if v.value is not None else 'n/a'}" for v in month.values.values()
-        )
-        lines.append(f"- {month.period}: {values}")
-    if not data.months:
-        lines.append("No private figures have been entered yet.")
-    lines.append(f"Source: {SOURCE}.")
-    return ToolOutput(PRIVATE_SHAPE.dump(result), "\n".join(lines))
+    labels = {key: v.label for m in data.months for key, v in m.values.items()}
+    rows = ([m.period, *(_value(m.values.get(key)) for key in labels)] for m in data.months)
+    rendered = text.sections(
+        f"{data.practice_name} ({data.practice_code}): private figures entered by the practice.",
+        text.table(["Period", *labels.values()], rows)
+        if data.months
+        else "No private figures have been entered yet.",
+        f"Source: {SOURCE}.",
+    )
+    return ToolOutput(PRIVATE_SHAPE.dump(result), rendered)
+
+
+def _value(entry) -> str | None:
+    return None if entry is None or entry.value is None else f"{entry.value:,g}"
 
 
 TOOLS = [

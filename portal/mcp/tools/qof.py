@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import areas, common
 from portal.queries.qof import QofAchievementResult, qof_achievement
@@ -30,16 +31,23 @@ def get_qof_achievement(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutp
             raise ToolError(f"No QOF achievement figures for {year} at {ref.code}.")
         note = common.missing_text(ref, "QOF achievement")
         return ToolOutput(SHAPE.dump(QofResult(ref, None, note)), note)
-    lines = [f"{ref.name} ({ref.code}): QOF achievement {data.period}"]
-    for part in (data.total, *data.domains):
-        points = (
-            f"{part.points_achieved:,.1f} of {part.points_available:,.0f} points"
-            if part.points_achieved is not None and part.points_available
-            else ""
-        )
-        lines.append(common.benchmark_line(part.name, part.achievement, points))
-    lines.append(common.sources_footer([data.source], data.synthetic))
-    return ToolOutput(SHAPE.dump(QofResult(ref, data)), "\n".join(lines))
+    rows = [
+        (part.name, part.achievement, _points(part.points_achieved, 1),
+         _points(part.points_available, 0))
+        for part in (data.total, *data.domains)
+    ]  # fmt: skip
+    rendered = text.figures_answer(
+        f"{ref.name} ({ref.code}): QOF achievement {data.period}",
+        rows,
+        sources=[data.source],
+        synthetic=data.synthetic,
+        extra=("Points achieved", "Points available"),
+    )
+    return ToolOutput(SHAPE.dump(QofResult(ref, data)), rendered)
+
+
+def _points(value: float | None, decimals: int) -> str | None:
+    return f"{value:,.{decimals}f}" if value is not None else None
 
 
 TOOLS = [

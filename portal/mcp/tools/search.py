@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.datasets import loaded_datasets
@@ -40,13 +41,13 @@ def search_practices(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
         source=source_label("ods-practices", ods.latest) if ods else "ODS GP practices",
         synthetic=bool(ods and ods.synthetic),
     )
-    lines = [f"{len(hits)} practice(s) found."]
-    lines += [
-        f"- {h.code} {h.name}, {h.town or ''} {h.postcode or ''} ({h.status})".replace("  ", " ")
-        for h in hits
-    ]
-    lines.append(common.sources_footer([result.source], result.synthetic))
-    return ToolOutput(SHAPE.dump(result), "\n".join(lines))
+    rows = ([h.code, h.name, h.town, h.postcode, h.status] for h in hits)
+    rendered = text.sections(
+        f"{len(hits)} practice(s) found, best match first:",
+        text.table(["ODS code", "Name", "Town", "Postcode", "Status"], rows) if hits else None,
+        text.footer([result.source], result.synthetic),
+    )
+    return ToolOutput(SHAPE.dump(result), rendered)
 
 
 TOOLS = [

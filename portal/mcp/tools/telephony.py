@@ -1,7 +1,24 @@
 """get_telephony: Cloud Based Telephony (portal.queries.telephony)."""
 
+from portal.mcp import text
 from portal.mcp.tools.areas import monthly_tool
 from portal.queries.telephony import PracticeTelephony, practice_telephony
+
+
+def calls(data: PracticeTelephony) -> list[str]:
+    """The latest month's indicator totals and answered calls by wait and by length."""
+    month = data.month
+    indicators = text.table(
+        ["Indicator", "Calls"],
+        ([f"{i.label} ({i.code})", f"{i.calls:,}" if i.calls is not None else None]
+         for i in month.indicators),
+    )  # fmt: skip
+    return [
+        f"{data.period} indicators (– = not published):\n" + indicators,
+        text.shares_table("Answered after waiting", month.answered_by_wait, "Calls"),
+        text.shares_table("Answered call length", month.answered_by_length, "Calls"),
+    ]
+
 
 TOOLS = [
     monthly_tool(
@@ -16,5 +33,6 @@ TOOLS = [
         "made, each with benchmarks; answered calls by wait time and by call length. No rows "
         "published means no data, never zero calls.",
         "Use this for phone access; get_online_consultations covers online demand.",
+        calls,
     )
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
 from portal.mcp.tools import areas, common
 from portal.queries.workforce import Workforce, workforce
@@ -27,13 +28,25 @@ def get_workforce(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     if data is None:
         note = common.missing_text(ref, "workforce")
         return ToolOutput(SHAPE.dump(WorkforceResult(ref, None, note)), note)
-    lines = [f"{ref.name} ({ref.code}): workforce"]
-    for group in data.staff:
-        headcount = f"headcount {group.headcount:g}" if group.headcount is not None else ""
-        lines.append(common.benchmark_line(f"{group.label} FTE", group.benchmark, headcount))
-    lines.append(common.benchmark_line("Patients per GP FTE", data.patients_per_gp_fte))
-    lines.append(common.sources_footer([data.source], data.synthetic))
-    return ToolOutput(SHAPE.dump(WorkforceResult(ref, data)), "\n".join(lines))
+    rows = [
+        (f"{g.label} FTE", g.benchmark, f"{g.headcount:g}" if g.headcount is not None else None)
+        for g in data.staff
+    ]
+    rows.append(("Patients per GP FTE", data.patients_per_gp_fte, None))
+    patients = (
+        f"The workforce file's own patient count: {data.total_patients:,}."
+        if data.total_patients is not None
+        else None
+    )
+    rendered = text.figures_answer(
+        f"{ref.name} ({ref.code}): workforce, {data.period} (– = not disclosed)",
+        rows,
+        patients,
+        sources=[data.source],
+        synthetic=data.synthetic,
+        extra=("Headcount",),
+    )
+    return ToolOutput(SHAPE.dump(WorkforceResult(ref, data)), rendered)
 
 
 TOOLS = [
