@@ -18,7 +18,7 @@ CONTRACT = {
     "search_practices", "get_practice_overview", "get_registered_patients", "get_appointments",
     "get_online_consultations", "get_telephony", "get_workforce", "get_patient_experience",
     "get_disease_prevalence", "get_qof_achievement", "get_funding", "compare_practices",
-    "get_benchmark", "list_metrics", "list_my_practices", "get_private_data",
+    "get_benchmark", "list_metrics", "list_my_practices", "get_private_data", "search", "fetch",
 }  # fmt: skip
 
 

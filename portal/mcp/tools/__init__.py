@@ -1,4 +1,4 @@
-"""The 16 tools of DESIGN.md §8, one module per area, registered once per process.
+"""The tools of DESIGN.md §8, one module per area, registered once per process.
 
 An area tool is registered only when its dataset's query module exists (portal/queries/<name>.py);
 until then it is left out rather than answering as if it worked.
@@ -28,6 +28,7 @@ MODULES: dict[str, str | None] = {
     "benchmark": None,
     "catalogue": None,
     "private": None,
+    "openai_connector": None,
 }
 
 
