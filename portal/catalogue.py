@@ -22,6 +22,9 @@ class Metric:
     scale: float = 100.0
     decimals: int = 1
     caveats: tuple[str, ...] = ()
+    # how its confidence interval is made: wilson (a proportion), byar (a rate per 1,000),
+    # published (the survey's own bounds), or None (a count, FTE or money: no sampling error)
+    interval: str | None = None
 
 
 METRICS: dict[str, Metric] = {
@@ -63,6 +66,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="dna_rate",
+            interval="wilson",
             label="Did not attend (DNA) rate",
             unit="%",
             dataset="gpad",
@@ -76,6 +80,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="gp_appointment_share",
+            interval="wilson",
             label="Appointments with a GP",
             unit="%",
             dataset="gpad",
@@ -85,6 +90,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="same_day_share",
+            interval="wilson",
             label="Appointments on the day they were booked",
             unit="%",
             dataset="gpad",
@@ -95,6 +101,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="face_to_face_share",
+            interval="wilson",
             label="Face-to-face appointments",
             unit="%",
             dataset="gpad",
@@ -103,6 +110,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="appointments_per_1000",
+            interval="byar",
             label="Appointments per 1,000 registered patients",
             unit="per 1,000 patients",
             dataset="gpad",
@@ -133,6 +141,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="oc_clinical_share",
+            interval="wilson",
             label="Online consultations that are clinical",
             unit="%",
             dataset="online-consultations",
@@ -142,6 +151,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="oc_rate_per_1000",
+            interval="byar",
             label="Online consultations per 1,000 registered patients",
             unit="per 1,000 patients",
             dataset="online-consultations",
@@ -169,6 +179,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="calls_answered_rate",
+            interval="wilson",
             label="Inbound calls answered",
             unit="%",
             dataset="telephony",
@@ -266,6 +277,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="gpps_overall_good",
+            interval="published",
             label="Overall experience good (GP Patient Survey)",
             unit="%",
             dataset="gpps",
@@ -283,6 +295,7 @@ METRICS: dict[str, Metric] = {
         *(
             Metric(
                 id=prevalence_metric(code),
+                interval="wilson",
                 label=f"{name} prevalence",
                 unit="%",
                 dataset="qof-prevalence",

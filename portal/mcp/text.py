@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from portal.catalogue import LEVELS, METRICS, Metric, format_value
-from portal.queries.types import Benchmark, Distribution, Figure, GroupValue
+from portal.queries.types import Benchmark, Distribution, Figure, GroupValue, Significance
+from portal.statistics.significance import NOT_COMPARED
 
 LEVEL_HEADINGS = {
     "pcn": "PCN",
@@ -80,26 +81,33 @@ def _median(metric_id: str, distribution: Distribution | None) -> str | None:
 
 
 def benchmark_table(rows: Sequence[Sequence], extra: Sequence[str] = ()) -> str:
-    """One row per figure: the practice, its groups, England, the median practice, its
-    percentile and which way is better. Each row is (label, Benchmark or None, *values of the
-    `extra` columns, shown after the practice's figure)."""
+    """One row per figure: the practice (with its intervals where the metric has them), its
+    groups (each with the practice's significance against it), England, the median practice,
+    its percentile and which way is better. Each row is (label, Benchmark or None, *values of
+    the `extra` columns, shown after the practice's figure)."""
     present = [row[1] for row in rows if row[1] is not None]
     levels = [lv for lv in LEVELS if any(g.level == lv for b in present for g in b.groups)]
-    headings = ["Metric", "Period", "Practice", *extra, *(LEVEL_HEADINGS[lv] for lv in levels)]
+    judged = any(b.intervals or b.not_compared for b in present)
+    headings = ["Metric", "Period", "Practice", *(["95%; 99.8% interval"] if judged else [])]
+    headings += [*extra, *(LEVEL_HEADINGS[lv] for lv in levels)]
     headings += ["Median practice", "Percentile", "Better"]
     lines = []
     for label, b, *more in rows:
         if b is None:
-            lines.append([label, None, "not published", *more] + [None] * (len(levels) + 3))
+            lines.append(
+                [label, None, "not published", *more] + [None] * (len(headings) - 3 - len(more))
+            )
             continue
         f = b.figure
         metric = METRICS.get(f.metric)
-        groups = {g.level: g.display if g.value is not None else None for g in b.groups}
+        versus = {s.level: s for s in b.significance}
+        groups = {g.level: _group_cell(g, versus.get(g.level)) for g in b.groups}
         lines.append(
             [
                 label,
                 f.period,
                 f.display if f.value is not None else "no figure",
+                *([_intervals_cell(b)] if judged else []),
                 *more,
                 *(groups.get(lv) for lv in levels),
                 _median(f.metric, b.distribution),
@@ -108,6 +116,20 @@ def benchmark_table(rows: Sequence[Sequence], extra: Sequence[str] = ()) -> str:
             ]
         )
     return table(headings, lines)
+
+
+def _intervals_cell(b: Benchmark) -> str | None:
+    if b.intervals:
+        return "; ".join(i.display for i in b.intervals)
+    return f"not compared: {b.not_compared}" if b.not_compared else None
+
+
+def _group_cell(group: GroupValue, versus: Significance | None) -> str | None:
+    if group.value is None:
+        return None
+    if versus is None or versus.at_95 == versus.at_99_8 == NOT_COMPARED:
+        return group.display
+    return f"{group.display} ({versus.at_95}/{versus.at_99_8})"
 
 
 def series_table(
@@ -171,6 +193,13 @@ def metric_note(metric: Metric) -> str:
     return f"{metric.label} ({metric.unit}): {metric.definition} {POLARITY[metric.polarity]}."
 
 
+SIGNIFICANCE_LEGEND = (
+    "(a/b) after a group's value: the practice against that group at 95%/99.8% confidence, its "
+    "interval against the group's value: better, similar or worse (higher, similar or lower "
+    "where neither is better); 'not compared' when there are too few events."
+)
+
+
 def figures_answer(
     heading: str,
     rows: Sequence[Sequence],
@@ -187,6 +216,7 @@ def figures_answer(
         comparators(benchmarks),
         benchmark_table(rows, extra) if rows else None,
         ENGLAND_LEGEND if rows else None,
+        SIGNIFICANCE_LEGEND if any(b and b.significance for b in benchmarks) else None,
         *more,
         footer(sources, synthetic, coverage(benchmarks)),
     )

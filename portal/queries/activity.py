@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from portal.catalogue import ENGLAND, LEVELS, METRICS, format_value
+from portal.catalogue import ENGLAND, LEVELS, METRICS
 from portal.extensions import db
 from portal.models import PracticeMetric
 from portal.queries.areas import _distributions, _group_rows
-from portal.queries.benchmarks import make_figure
+from portal.queries.benchmarks import PRACTICE_COLUMNS, assemble, group_value
 from portal.queries.datasets import provenance
 from portal.queries.practices import PracticeDetails
-from portal.queries.types import Benchmark, GroupValue, Provenance
+from portal.queries.types import Benchmark, Provenance
 
 MAX_MONTHS = 60
 
@@ -67,7 +67,7 @@ def benchmarks_for(
     rows = {
         r.metric: r
         for r in db.session.execute(
-            sa.select(t.c.metric, t.c.value, t.c.percentile, t.c.in_distribution).where(
+            sa.select(t.c.metric, *PRACTICE_COLUMNS).where(
                 t.c.practice_code == practice.code,
                 t.c.metric.in_(metric_ids),
                 t.c.period == period,
@@ -84,25 +84,21 @@ def benchmarks_for(
         metric = METRICS[metric_id]
         if metric.dataset not in origins:
             origins[metric.dataset] = provenance(metric.dataset, period)
-        row = rows.get(metric_id)
         by_level = {g.level: g for g in groups[metric_id].get(period, [])}
+        values = [
+            group_value(metric, lv, names[lv], by_level[lv]) for lv in LEVELS if lv in by_level
+        ]
         result.append(
-            Benchmark(
-                figure=make_figure(metric, row.value if row else None, period,
-                                   origins[metric.dataset]),
-                percentile=row.percentile if row else None,
-                in_distribution=bool(row.in_distribution) if row else False,
-                distribution=distributions.get(metric_id),
-                groups=[
-                    GroupValue(level, by_level[level].code, names[level], by_level[level].value,
-                               format_value(metric, by_level[level].value),
-                               by_level[level].practices, by_level[level].mean_per_practice,
-                               by_level[level].median)
-                    for level in LEVELS
-                    if level in by_level
-                ],
-            )
-        )  # fmt: skip
+            assemble(
+                metric,
+                practice.code,
+                period,
+                rows.get(metric_id),
+                values,
+                distributions.get(metric_id),
+                origins[metric.dataset],
+            )  # fmt: skip
+        )
     return result
 
 

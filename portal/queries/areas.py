@@ -13,12 +13,18 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from portal.catalogue import ENGLAND, LEVELS, METRICS, Metric, format_value
+from portal.catalogue import ENGLAND, LEVELS, METRICS, Metric
 from portal.extensions import db
 from portal.models import DatasetLoad, GroupMetric, MetricDistribution, PracticeMetric
-from portal.queries.benchmarks import distribution_from_row, make_figure
+from portal.queries.benchmarks import (
+    PRACTICE_COLUMNS,
+    assemble,
+    distribution_from_row,
+    group_value,
+    make_figure,
+)
 from portal.queries.practices import PracticeDetails
-from portal.queries.types import Benchmark, Distribution, Figure, GroupValue, TrendPoint
+from portal.queries.types import Benchmark, Distribution, Figure, TrendPoint
 from portal.sources import SOURCES, source_label
 
 
@@ -137,7 +143,7 @@ def area_dashboard(practice: PracticeDetails, area: Area, months: int = 24) -> A
         return AreaDashboard(area, practice)
     pm = PracticeMetric.__table__
     rows = db.session.execute(
-        sa.select(pm.c.metric, pm.c.period, pm.c.value, pm.c.percentile, pm.c.in_distribution)
+        sa.select(pm.c.metric, pm.c.period, *PRACTICE_COLUMNS)
         .where(pm.c.practice_code == practice.code, pm.c.metric.in_(list(metrics)))
         .order_by(pm.c.metric, pm.c.period)
     ).all()
@@ -163,25 +169,11 @@ def area_dashboard(practice: PracticeDetails, area: Area, months: int = 24) -> A
         last = points[-1]
         period = last.period
         by_level = {r.level: r for r in groups[metric_id].get(period, [])}
-        benchmark = Benchmark(
-            figure=make_figure(metric, last.value, period),
-            percentile=last.percentile,
-            in_distribution=bool(last.in_distribution),
-            distribution=distributions.get(metric_id),
-            groups=[
-                GroupValue(
-                    level=level,
-                    code=by_level[level].code,
-                    name=names[level],
-                    value=by_level[level].value,
-                    display=format_value(metric, by_level[level].value),
-                    practices=by_level[level].practices,
-                    mean_per_practice=by_level[level].mean_per_practice,
-                    median=by_level[level].median,
-                )
-                for level in LEVELS
-                if level in by_level
-            ],
+        values = [
+            group_value(metric, lv, names[lv], by_level[lv]) for lv in LEVELS if lv in by_level
+        ]
+        benchmark = assemble(
+            metric, practice.code, period, last, values, distributions.get(metric_id)
         )
         trend = [TrendPoint(p.period, p.value) for p in points]
         england = {

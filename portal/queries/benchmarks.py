@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.models import GroupMetric, Icb, MetricDistribution, Pcn, PracticeMetric, Region, SubIcb
 from portal.queries.datasets import provenance
 from portal.queries.practices import PracticeDetails
+from portal.queries.significance import judge
 from portal.queries.types import (
     Benchmark,
     Distribution,
@@ -21,6 +22,11 @@ from portal.queries.types import (
 )
 
 LEVEL_MODELS = {"pcn": Pcn, "sub_icb": SubIcb, "icb": Icb, "region": Region}
+# what a Benchmark reads of a practice_metric row
+PRACTICE_COLUMNS = tuple(
+    PracticeMetric.__table__.c[name]
+    for name in ("value", "numerator", "denominator", "percentile", "in_distribution")
+)
 
 
 def latest_period(metric_id: str, practice_code: str | None = None) -> str | None:
@@ -89,6 +95,32 @@ def practice_trend(practice_code: str, metric_id: str, months: int = 24) -> list
     return [TrendPoint(period, value) for period, value in reversed(rows)]
 
 
+def assemble(
+    metric: Metric,
+    practice_code: str,
+    period: str,
+    row,
+    groups: list[GroupValue],
+    distribution: Distribution | None,
+    origin: Provenance | None = None,
+) -> Benchmark:
+    """The one place a practice_metric row (or None) becomes a Benchmark: the figure, its
+    percentile and national spread, its groups, its intervals and significance against each."""
+    value = row.value if row is not None else None
+    judged = judge(metric, practice_code, period, row.numerator if row is not None else None,
+                   row.denominator if row is not None else None, groups)  # fmt: skip
+    return Benchmark(
+        figure=make_figure(metric, value, period, origin),
+        percentile=row.percentile if row is not None else None,
+        in_distribution=bool(row.in_distribution) if row is not None else False,
+        distribution=distribution,
+        groups=groups,
+        intervals=judged.intervals,
+        significance=judged.significance,
+        not_compared=judged.not_compared,
+    )
+
+
 def practice_benchmark(
     practice: PracticeDetails, metric_id: str, period: str | None = None
 ) -> Benchmark | None:
@@ -99,19 +131,15 @@ def practice_benchmark(
         return None
     t = PracticeMetric.__table__
     row = db.session.execute(
-        sa.select(t.c.value, t.c.percentile, t.c.in_distribution).where(
+        sa.select(*PRACTICE_COLUMNS).where(
             t.c.metric == metric_id, t.c.period == period, t.c.practice_code == practice.code
         )
     ).first()
-    value, percentile, included = row if row else (None, None, 0)
     codes = {o.level: o.code for o in practice.organisations()} | {"england": ENGLAND}
-    return Benchmark(
-        figure=make_figure(metric, value, period),
-        percentile=percentile,
-        in_distribution=bool(included),
-        distribution=national_distribution(metric_id, period),
-        groups=group_values(metric, period, codes),
-    )
+    return assemble(
+        metric, practice.code, period, row, group_values(metric, period, codes),
+        national_distribution(metric_id, period),
+    )  # fmt: skip
 
 
 def benchmark_or_national(practice: PracticeDetails, metric_id: str) -> Benchmark | None:
@@ -159,25 +187,26 @@ def group_values(metric: Metric, period: str, codes: dict[str, str]) -> list[Gro
             sa.or_(*(sa.and_(t.c.level == lvl, t.c.code == code) for lvl, code in codes.items())),
         )
     ).all()
-    by_level = {r._mapping["level"]: r._mapping for r in rows}
-    values = []
-    for level in LEVELS:
-        m = by_level.get(level)
-        if m is None:
-            continue
-        values.append(
-            GroupValue(
-                level=level,
-                code=m["code"],
-                name=_organisation_name(level, m["code"]),
-                value=m["value"],
-                display=format_value(metric, m["value"]),
-                practices=m["practices"],
-                mean_per_practice=m["mean_per_practice"],
-                median=m["median"],
-            )
-        )
-    return values
+    by_level = {r.level: r for r in rows}
+    return [
+        group_value(metric, level, _organisation_name(level, by_level[level].code), by_level[level])
+        for level in LEVELS
+        if level in by_level
+    ]
+
+
+def group_value(metric: Metric, level: str, name: str, row) -> GroupValue:
+    """A group_metric row as the group's value beside a practice's."""
+    return GroupValue(
+        level=level,
+        code=row.code,
+        name=name,
+        value=row.value,
+        display=format_value(metric, row.value),
+        practices=row.practices,
+        mean_per_practice=row.mean_per_practice,
+        median=row.median,
+    )
 
 
 def _organisation_name(level: str, code: str) -> str:

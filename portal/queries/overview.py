@@ -96,9 +96,7 @@ def headline_figures(practice_code: str, metric_ids: list[str]) -> list[Headline
                 if metric_id in values
                 else None,
                 england_total=make_figure(metric, england_value, period, origin),
-                england_median_practice=make_figure(
-                    metric, medians.get(metric_id), period, origin
-                ),
+                england_median_practice=make_figure(metric, medians.get(metric_id), period, origin),
                 percentile=percentile,
             )
         )

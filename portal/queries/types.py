@@ -52,6 +52,23 @@ class Distribution:
 
 
 @dataclass(frozen=True)
+class ConfidenceInterval:
+    level: str  # "95%" | "99.8%"
+    lower: float
+    upper: float
+    display: str  # e.g. "2.0% to 2.5%", in the metric's own format
+
+
+@dataclass(frozen=True)
+class Significance:
+    """How the practice compares with one group: its interval against the group's value."""
+
+    level: str  # pcn | sub_icb | icb | region | england
+    at_95: str  # better | similar | worse (higher | lower when neutral) | not compared
+    at_99_8: str
+
+
+@dataclass(frozen=True)
 class Benchmark:
     """A practice's figure beside its groups and where it sits nationally."""
 
@@ -60,6 +77,9 @@ class Benchmark:
     in_distribution: bool
     distribution: Distribution | None
     groups: list[GroupValue] = field(default_factory=list)
+    intervals: list[ConfidenceInterval] = field(default_factory=list)  # 95%, then 99.8%
+    significance: list[Significance] = field(default_factory=list)  # per group, in order
+    not_compared: str | None = None  # why there are no intervals, said plainly
 
 
 @dataclass(frozen=True)

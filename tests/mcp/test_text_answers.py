@@ -48,8 +48,15 @@ def test_appointments_text_holds_benchmarks_series_and_splits(live):
         f = benchmark.figure
         row = dict(zip(headings, row_for(text, f.label), strict=True))
         assert (row["Period"], row["Practice"]) == (f.period, f.display)
+        versus = {s.level: s for s in benchmark.significance}
         for group in benchmark.groups:
-            assert row[LEVEL_HEADINGS[group.level]] == group.display
+            words = versus.get(group.level)
+            judged = words and {words.at_95, words.at_99_8} != {"not compared"}
+            tail = f" ({words.at_95}/{words.at_99_8})" if judged else ""
+            assert row[LEVEL_HEADINGS[group.level]] == group.display + tail
+        if benchmark.intervals:
+            shown = "; ".join(i.display for i in benchmark.intervals)
+            assert row["95%; 99.8% interval"] == shown
         median = format_value(METRICS[f.metric], benchmark.distribution.median)
         assert row["Median practice"] == f"{median} (of {benchmark.distribution.n:,})"
         assert row["Percentile"] == f"{benchmark.percentile:.0f}"

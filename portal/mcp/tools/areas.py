@@ -11,7 +11,15 @@ from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.areas import AREAS, SourceSpan, area_dashboard
-from portal.queries.types import Benchmark, Distribution, Figure, GroupValue, TrendPoint
+from portal.queries.types import (
+    Benchmark,
+    ConfidenceInterval,
+    Distribution,
+    Figure,
+    GroupValue,
+    Significance,
+    TrendPoint,
+)
 from portal.sources import SOURCES
 
 
@@ -27,6 +35,9 @@ class MetricResult:
     in_national_distribution: bool
     national_distribution: Distribution | None
     groups: list[GroupValue]  # PCN, sub-ICB, ICB, region, England (ratio of sums)
+    intervals: list[ConfidenceInterval]  # 95% and 99.8%, where the metric has them
+    significance: list[Significance]  # the practice against each group, at both levels
+    not_compared: str | None  # why there are no intervals, when so
     trend: list[TrendPoint]  # oldest first
     england_trend: list[TrendPoint]  # what `england_trend_is` names, period by period
     england_trend_is: str  # england_total (ratio of sums) | england_median_practice (counts)
@@ -78,6 +89,9 @@ def area_result(
                 in_national_distribution=benchmark.in_distribution,
                 national_distribution=benchmark.distribution,
                 groups=benchmark.groups,
+                intervals=benchmark.intervals,
+                significance=benchmark.significance,
+                not_compared=benchmark.not_compared,
                 trend=panel.trend,
                 england_trend=panel.england_trend,
                 england_trend_is=england_series(m),
@@ -108,7 +122,7 @@ def render(result: AreaResult, *more: str | None) -> str:
     p = result.practice
     benchmarks = [
         Benchmark(m.latest, m.national_percentile, m.in_national_distribution,
-                  m.national_distribution, m.groups)
+                  m.national_distribution, m.groups, m.intervals, m.significance, m.not_compared)
         for m in result.metrics
     ]  # fmt: skip
     series = None
