@@ -12,36 +12,23 @@ revoked (the AI Connections page), and its audience (the RFC 8707 resource it wa
 is this resource. A valid call also records the connection's last use (at most once a
 minute). Needs an app context; it commits the session.
 
-HTTP helpers for resource servers:
-
-    current_resource() -> str              the canonical MCP resource URL
-    bearer_challenge(error=None) -> Response
-        401 with `WWW-Authenticate: Bearer resource_metadata="…", scope="…"` (RFC 9728 / 6750)
-    authenticate(resource=None) -> TokenInfo | Response
-        reads `Authorization: Bearer …`; a TokenInfo, or the 401 response to return as is
-    @require_bearer                        decorator: 401 or sets `g.token_info`
+The HTTP side (the bearer challenge, `@require_bearer`) is bearer.py.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
-from flask import Response, g, jsonify, request
 
+from portal.connections.resource import normalise_url
 from portal.extensions import db
-from portal.links import public_base_url
 from portal.models import User
 from portal.models.oauth import Connection, OAuthClient, OAuthToken
 
-SCOPE = "mcp:read"  # read-only access to what the account may see (the only scope)
-SCOPES_SUPPORTED = (SCOPE,)
-MCP_PATH = "/mcp"
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
@@ -68,34 +55,6 @@ def new_secret() -> str:
 def hash_token(value: str) -> str:
     """What is stored: tokens are random, so a plain SHA-256 is enough (and indexable)."""
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def normalise_url(url: str) -> str | None:
-    """Lower-case scheme and host, no trailing slash on the path; None for anything unusable."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or parts.fragment:
-        return None
-    return urlunsplit(
-        (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, "")
-    )
-
-
-def canonical_resource(base_url: str) -> str:
-    """The MCP resource identifier tokens are bound to: `<base>/mcp`."""
-    return normalise_url(base_url + MCP_PATH) or base_url + MCP_PATH
-
-
-def resource_matches(given: str, base_url: str) -> bool:
-    """Is `given` this deployment's MCP resource? Accepts `<base>/mcp`, `<base>/mcp/` and,
-    for clients that name the whole origin, `<base>` itself."""
-    normal = normalise_url(given)
-    return normal is not None and normal in (
-        canonical_resource(base_url),
-        normalise_url(base_url),
-    )
 
 
 # One indexed lookup per request, built once: the token, its connection, client and owner.
@@ -149,51 +108,3 @@ def verify_access_token(token: str, resource: str) -> TokenInfo | None:
         expires_at=row.expires_at,
         user=row.User,
     )
-
-
-# --- HTTP helpers (request-aware; for resource servers such as /mcp/) -----------------------
-
-
-def current_resource() -> str:
-    return canonical_resource(public_base_url())
-
-
-def resource_metadata_url() -> str:
-    return public_base_url() + "/.well-known/oauth-protected-resource" + MCP_PATH
-
-
-def bearer_challenge(error: str | None = None, description: str | None = None) -> Response:
-    params = [f'resource_metadata="{resource_metadata_url()}"', f'scope="{SCOPE}"']
-    if error:
-        params.insert(0, f'error="{error}"')
-        if description:
-            params.insert(1, f'error_description="{description}"')
-    body = {"error": error or "unauthorized", "error_description": description or "sign in"}
-    response = jsonify(body)
-    response.status_code = 401
-    response.headers["WWW-Authenticate"] = "Bearer " + ", ".join(params)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def authenticate(resource: str | None = None) -> TokenInfo | Response:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
-        return bearer_challenge()
-    info = verify_access_token(value.strip(), resource or current_resource())
-    if info is None:
-        return bearer_challenge("invalid_token", "the access token is invalid, expired or revoked")
-    return info
-
-
-def require_bearer(view):
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        result = authenticate()
-        if isinstance(result, Response):
-            return result
-        g.token_info = result
-        return view(*args, **kwargs)
-
-    return wrapped

@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from flask import Response
 
-from portal.connections.tokens import (
-    SCOPE,
-    TokenInfo,
-    authenticate,
-    bearer_challenge,
-    current_resource,
-    verify_access_token,
-)
+from portal.connections.bearer import authenticate, bearer_challenge, current_resource
+from portal.connections.resource import SCOPE
+from portal.connections.tokens import TokenInfo, verify_access_token
 
 __all__ = [
     "SCOPE",

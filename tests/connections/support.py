@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import httpx
 from werkzeug.serving import make_server
 
-from portal.connections.tokens import require_bearer
+from portal.connections.bearer import require_bearer
 
 PORTS = range(5600, 5640)  # 5640-5649 are left for callback listeners
 PASSWORD = "correct horse battery"
