@@ -13,6 +13,10 @@ from portal.mail import checked_mail_url
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 DEV_SECRET_KEY = "dev-only-not-secret"
 DEV_MAIL_FROM = "Haresign <no-reply@localhost>"
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
 
 
 class ConfigError(RuntimeError):
@@ -120,6 +124,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INGEST_MAX_EXTRACTED_BYTES", 2 * 1024**3, parse_count,
             "most bytes a data file, or a zip's data files, may unpack to on `flask data load`",
             "`2147483648` (2 GiB)"),
+    Setting("NHS_DIGITAL_BASE_URL", "https://digital.nhs.uk", parse_base_url,
+            "where `flask data fetch` finds NHS England's publication pages (a mirror, or a "
+            "test server)", "`https://digital.nhs.uk`"),
+    Setting("ODS_DSE_BASE_URL", "https://www.odsdatasearchandexport.nhs.uk", parse_base_url,
+            "the ODS Data Search and Export API that `flask data fetch ods-practices` reads",
+            "`https://www.odsdatasearchandexport.nhs.uk`"),
+    Setting("FETCH_USER_AGENT", BROWSER_USER_AGENT, str.strip,
+            "User-Agent of `flask data fetch` (NHS England's firewall refuses library defaults)",
+            "a desktop browser's"),
 )  # fmt: skip
 
 FIXED = {  # not settings: the app's own choices

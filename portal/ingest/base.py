@@ -11,6 +11,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,6 +33,10 @@ MAX_COUNT = 10_000_000
 
 Progress = Callable[[str], None]
 Parsed = TypeVar("Parsed")  # what a parser makes of a file's bytes: a DataFrame, an Arrow table
+
+# The download being loaded (`flask data fetch`): its source_url, download_sha256 and
+# download_bytes, recorded with each load in the load's own transaction.
+DOWNLOAD: ContextVar[dict | None] = ContextVar("download", default=None)
 
 
 class IngestError(Exception):
@@ -572,6 +577,7 @@ def record_load(
             synthetic=synthetic,
             status="loaded",
             loaded_at=datetime.now(UTC).replace(tzinfo=None),
+            **(DOWNLOAD.get() or {}),
         )
     )
     return LoadResult(dataset, period, name, rows_read, rows_loaded, previous is not None)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String
+from sqlalchemy import BigInteger, Boolean, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -21,3 +21,7 @@ class DatasetLoad(db.Model):
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="loaded")
     loaded_at: Mapped[datetime] = mapped_column(DateTime)
+    # the download it came from (`flask data fetch`); empty for files loaded by hand
+    source_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    download_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    download_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.fetch.schedule import next_update_due
 from portal.models import DatasetLoad
 from portal.queries.types import Provenance
 from portal.sources import source_label
@@ -20,10 +21,12 @@ class LoadedDataset:
     latest: str
     loaded_at: datetime
     synthetic: bool
+    next_update_due: str  # from the publisher's cadence (portal/fetch/schedule.py)
 
 
 def loaded_datasets() -> list[LoadedDataset]:
-    """One line per dataset: how many periods, the latest, when last loaded, synthetic or not."""
+    """One line per dataset: how many periods, the latest, when last loaded, synthetic or not,
+    and when its next edition is due."""
     t = DatasetLoad.__table__
     rows = db.session.execute(
         sa.select(
@@ -36,7 +39,10 @@ def loaded_datasets() -> list[LoadedDataset]:
         .group_by(t.c.dataset)
         .order_by(t.c.dataset)
     ).all()
-    return [LoadedDataset(d, n, latest, at, bool(s)) for d, n, latest, at, s in rows]
+    return [
+        LoadedDataset(d, n, latest, at, bool(s), next_update_due(d, latest))
+        for d, n, latest, at, s in rows
+    ]
 
 
 def provenance(dataset: str, period: str) -> Provenance:

@@ -1,0 +1,95 @@
+"""The loopback publisher, serving edition pages and the real files of ../shared/nhs-data
+(zipped at test time where the publisher ships a zip; never copied into the repository)."""
+
+from __future__ import annotations
+
+import gzip
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.fetch.publisher import Publisher
+
+SERIES = "/data-and-information/publications/statistical"
+PATIENTS = f"{SERIES}/patients-registered-at-a-gp-practice"
+PATIENT_FILES = {  # path on the publisher -> file in ../shared/nhs-data (or built from one)
+    "/files/0F/41E2A8/gp-reg-pat-prac-map.csv": "patients_registered/gp-reg-pat-prac-map_2025-12.csv",
+    "/files/3A/9D2E41/gp-reg-pat-prac-all.csv": "patients_registered/gp-reg-pat-prac-all_2025-12.csv",
+    "/files/D2/77B0C5/gp-reg-pat-prac-quin-age.zip": "quin-age zip",
+}  # fmt: skip
+DSE_EPRACCUR = "/api/getReport?report=epraccur"
+EPCN = (
+    "/binaries/content/assets/website-assets/services/ods/"
+    "data-downloads-other-nhs-organisations/epcn.zip"
+)
+OTHER_SERIES = {  # dataset -> (series slug, title, latest slug, previous slug)
+    "gpad": ("appointments-in-general-practice", "Appointments in General Practice",
+             "december-2025", "november-2025"),
+    "online-consultations": (
+        "submissions-via-online-consultation-systems-in-general-practice",
+        "Submissions via Online Consultation Systems in General Practice",
+        "december-2025", "november-2025"),
+    "telephony": ("cloud-based-telephony-data-in-general-practice",
+                  "Cloud Based Telephony Data in General Practice", "december-2025",
+                  "november-2025"),
+    "workforce": ("general-and-personal-medical-services", "General Practice Workforce",
+                  "31-december-2025", "30-november-2025"),
+    "payments": ("nhs-payments-to-general-practice", "NHS Payments to General Practice",
+                 "england-2021-22", "england-2020-21"),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, nhs_data_session) -> dict[str, Path]:
+    """Files the publisher ships zipped, zipped from the real ones in a temporary folder."""
+    folder = tmp_path_factory.mktemp("publisher")
+    quin = folder / "gp-reg-pat-prac-quin-age.zip"
+    source = nhs_data_session / "patients_registered/gp-reg-pat-prac-quin-age_2025-12.csv.gz"
+    with zipfile.ZipFile(quin, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("gp-reg-pat-prac-quin-age.csv", gzip.decompress(source.read_bytes()))
+    epcn = folder / "epcn.zip"
+    with zipfile.ZipFile(epcn, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(nhs_data_session / "ods/ePCN_2023-02.xlsx", "epcn.xlsx")
+    crosstab = folder / "Practice_Level_Crosstab_Oct_25.zip"  # one region's file and the map
+    region = nhs_data_session / "gpad/Practice_Level_Crosstab_Oct_25_London_East_South.csv.gz"
+    with zipfile.ZipFile(crosstab, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(region.name.removesuffix(".gz"), gzip.decompress(region.read_bytes()))
+        archive.write(nhs_data_session / "gpad/Mapping_Nov_25.csv", "Mapping.csv")
+    return {"quin-age zip": quin, "epcn.zip": epcn, "gpad zip": crosstab}
+
+
+@pytest.fixture(scope="session")
+def nhs_data_session():
+    from tests.conftest import IN_CI, NHS_DATA
+
+    if not NHS_DATA.exists():
+        message = f"the published NHS files are not at {NHS_DATA}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return NHS_DATA
+
+
+@pytest.fixture
+def publisher(nhs_data_session, built):
+    """Patients Registered's series and December 2025 edition, and ODS's two files."""
+    server = Publisher().start()
+    server.page(PATIENTS, "patients-registered-series")
+    server.page(f"{PATIENTS}/december-2025", "patients-registered-edition",
+                month="December 2025", version="")  # fmt: skip
+    for path, name in PATIENT_FILES.items():
+        server.files[path] = built.get(name) or nhs_data_session / name
+    server.files[DSE_EPRACCUR] = nhs_data_session / "ods/epraccur.csv"
+    server.files[EPCN] = built["epcn.zip"]
+    yield server
+    server.stop()
+
+
+def serve_other_series(server: Publisher) -> None:
+    """The series and December 2025 edition pages of the other monthly publications."""
+    for dataset, (series, title, latest, previous) in OTHER_SERIES.items():
+        server.page(f"{SERIES}/{series}", "series", series=series, title=title, latest=latest,
+                    previous=previous)  # fmt: skip
+        server.page(f"{SERIES}/{series}/{latest}", f"{dataset}-edition",
+                    month="December 2025", mon_yy="Dec_25", year="2021-22", yy="21-22")  # fmt: skip
