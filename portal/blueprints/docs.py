@@ -1,5 +1,6 @@
 """Docs pages: interpreting results, public vs account access, data sources and refresh cadence,
-and the tools an AI assistant sees, generated from the MCP tool registry."""
+the privacy policy and terms of use (which assistants' connector directories ask for), and the
+tools an AI assistant sees, generated from the MCP tool registry."""
 
 from flask import Blueprint, abort, render_template
 
@@ -13,6 +14,8 @@ PAGES = {
     "interpreting-results": "Interpreting the figures",
     "access": "Public data and account access",
     "data-sources": "Data sources and refresh cadence",
+    "privacy": "Privacy policy",
+    "terms": "Terms of use",
 }
 
 

@@ -24,6 +24,7 @@ from portal.mcp.validation import check_arguments
 log = logging.getLogger(__name__)
 
 SERVER_NAME = "haresign"
+SERVER_TITLE = "Haresign GP practice figures"
 SERVER_VERSION = "0.1.0"
 INSTRUCTIONS = (
     "Haresign answers questions about GP practices in England from published NHS statistics "
@@ -75,7 +76,7 @@ def initialize(call: Call) -> types.InitializeResult:
             completions=types.CompletionsCapability(),
         ),
         server_info=types.Implementation(
-            name=SERVER_NAME, title="Haresign GP practice figures", version=SERVER_VERSION
+            name=SERVER_NAME, title=SERVER_TITLE, version=SERVER_VERSION
         ),
         instructions=INSTRUCTIONS,
     )
@@ -154,8 +155,9 @@ def resources_read(call: Call) -> types.ReadResourceResult:
     call.record.tool = _resource_name(uri)
     ctx = call.context()
     found = resources.registry.resolve(uri)
-    if found is None:
-        raise RpcError(-32002, "Resource not found", {"uri": uri[:300]})
+    if found is None:  # 2026-07-28 made this -32602; earlier revisions used -32002
+        code = types.INVALID_PARAMS if call.version == "2026-07-28" else -32002
+        raise RpcError(code, "Resource not found", {"uri": uri[:300]})
     reader, variables = found
     contents = reader(ctx, uri, **variables)
     call.record.ods_codes = ctx.ods_codes

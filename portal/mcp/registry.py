@@ -63,6 +63,18 @@ def _resolve(value):
     return value() if callable(value) else value
 
 
+ICON = "icons/haresign.svg"  # under portal/static
+
+
+def icons() -> list[dict[str, Any]]:
+    """The site's icon, as tools, the server card and directories show it: an absolute URL on
+    PUBLIC_BASE_URL (never the Host header)."""
+    from portal.links import public_url
+
+    src = public_url("static", filename=ICON)
+    return [{"src": src, "mimeType": "image/svg+xml", "sizes": ["any"]}]
+
+
 @dataclass(frozen=True)
 class ToolSpec:
     name: str
@@ -84,6 +96,7 @@ class ToolSpec:
             "title": self.title,
             "description": _resolve(self.description),
             "inputSchema": self.resolved_input_schema(),
+            "icons": icons(),
             "annotations": {
                 "title": self.title,
                 "readOnlyHint": True,

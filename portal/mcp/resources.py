@@ -25,6 +25,7 @@ class ResourceSpec:
     description: str
     mime_type: str
     read: Reader
+    public: bool = False  # every caller reads the same contents (2026-07-28 cacheScope public)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -135,6 +136,7 @@ def register_defaults() -> None:
             "better) and caveats. The same list as the list_metrics tool.",
             "application/json",
             _read_catalogue,
+            public=True,
         )
     )
     registry.register(
@@ -146,5 +148,6 @@ def register_defaults() -> None:
             "loaded, the latest period, when it was loaded and whether it is synthetic.",
             "application/json",
             _read_sources,
+            public=True,
         )
     )

@@ -4,8 +4,9 @@ One JSON-RPC message per POST, validated and serialised with `mcp.types`. Checks
 method (OPTIONS → the CORS preflight: 204 for an allowed Origin, else 403; GET/DELETE → 405),
 Origin (→ 403), bearer token with audience and revocation (→ 401),
 per-connection rate limit (→ 429), Accept (→ 406), Content-Type (→ 415), body size (→ 413),
-body (→ 400: parse error, invalid request, id of the wrong type), MCP-Protocol-Version (→ 400),
-params (→ -32602, control characters included). Every response to an allowed browser Origin
+body (→ 400: parse error, invalid request, id of the wrong type), then a 2026-07-28 request goes
+to portal/mcp/modern.py; for the 2025 era, MCP-Protocol-Version (→ 400) and params (→ -32602,
+control characters included). Every response to an allowed browser Origin
 carries CORS headers, errors and 401s included. Every request under /mcp, the refused ones
 too (unknown addresses, other methods, control characters in the address, preflights), leaves
 one audit row (portal/mcp/audit.py).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,7 +30,7 @@ from portal.blueprints.errors import register_json_surface
 from portal.control_characters import find_in_json
 from portal.extensions import csrf, db, limiter
 from portal.links import public_base_url
-from portal.mcp import audit, methods, ratelimit
+from portal.mcp import audit, methods, modern, ratelimit
 from portal.mcp.auth import TokenInfo, check_request
 
 log = logging.getLogger(__name__)
@@ -43,23 +45,25 @@ def _own_rate_limit() -> bool:
     return request.blueprint == bp.name
 
 
-SUPPORTED_VERSIONS = ("2025-11-25", "2025-06-18", "2025-03-26")
+SUPPORTED_VERSIONS = ("2025-11-25", "2025-06-18", "2025-03-26")  # the initialize era
+EVERY_VERSION = (*modern.VERSIONS, *SUPPORTED_VERSIONS)  # what -32022 and discovery name
 LATEST_VERSION = SUPPORTED_VERSIONS[0]
 DEFAULT_VERSION = "2025-03-26"  # a request without the header (spec: assume 2025-03-26)
-MODERN_ONLY_FIELDS = {"result_type", "ttl_ms", "cache_scope"}  # 2026-07-28 fields we do not speak
+MODERN_ONLY_FIELDS = {"result_type", "ttl_ms", "cache_scope"}  # 2026-07-28 only (modern.py)
 NOTIFICATIONS = (
     "notifications/initialized",
     "notifications/cancelled",
     "notifications/progress",
     "notifications/roots/list_changed",
 )
-KNOWN_METHODS = frozenset(methods.HANDLERS) | frozenset(NOTIFICATIONS)
+KNOWN_METHODS = frozenset(methods.HANDLERS) | frozenset(modern.HANDLERS) | frozenset(NOTIFICATIONS)
 ABOUT_PREFIX = "/mcp/about"  # the AI Connections pages (HTML), not the endpoint
+CARD_PATH = "/mcp/server-card"  # the public server card (portal/mcp/card.py), not the endpoint
 
 
 def owns(path: str) -> bool:
     """Paths whose errors answer as JSON-RPC and leave an audit row: /mcp, /mcp/ and below."""
-    if path == ABOUT_PREFIX or path.startswith(ABOUT_PREFIX + "/"):
+    if path in (CARD_PATH, ABOUT_PREFIX) or path.startswith(ABOUT_PREFIX + "/"):
         return False
     return path in ("/mcp", "/mcp/") or path.startswith("/mcp/")
 
@@ -76,10 +80,10 @@ def jsonrpc_error(
 
 
 def _json(payload: dict, status: int = 200) -> Response:
-    return _json_text(json.dumps(payload, separators=(",", ":"), ensure_ascii=False), status)
+    return json_text(json.dumps(payload, separators=(",", ":"), ensure_ascii=False), status)
 
 
-def _json_text(text: str, status: int = 200) -> Response:
+def json_text(text: str, status: int = 200) -> Response:
     response = Response(text, status=status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -88,7 +92,7 @@ def _json_text(text: str, status: int = 200) -> Response:
 def _result(request_id: str | int, result: types.Result) -> Response:
     """The JSON-RPC response, serialised by pydantic in one pass (no intermediate dicts)."""
     body = result.model_dump_json(by_alias=True, exclude_none=True, exclude=MODERN_ONLY_FIELDS)
-    return _json_text(f'{{"jsonrpc":"2.0","id":{json.dumps(request_id)},"result":{body}}}')
+    return json_text(f'{{"jsonrpc":"2.0","id":{json.dumps(request_id)},"result":{body}}}')
 
 
 def _origin_allowed(origin: str | None) -> bool:
@@ -118,7 +122,8 @@ def _accepts_json() -> bool:
 
 ENDPOINT_METHODS = ("POST", "GET", "DELETE", "OPTIONS")  # GET and DELETE answer 405
 CORS_ALLOW_HEADERS = (
-    "Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID"
+    "Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID, "
+    "Mcp-Method, Mcp-Name"  # the last two: what every 2026-07-28 request carries
 )
 CORS_EXPOSE_HEADERS = "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version"
 CORS_MAX_AGE = 600  # seconds a browser may reuse a preflight's answer
@@ -307,6 +312,8 @@ def _handle_post(record: audit.Record) -> Response:
         return Response(status=202)
 
     record.method = known_name(message.method, KNOWN_METHODS, audit.UNKNOWN_METHOD)
+    if modern.selects(message, request.headers):
+        return modern.serve(message, payload, token, record)
     handler = methods.HANDLERS.get(message.method)
     if handler is None:  # includes server/discover, so newer clients fall back to initialize
         record.outcome = "invalid"
@@ -326,26 +333,39 @@ def _handle_post(record: audit.Record) -> Response:
             types.UNSUPPORTED_PROTOCOL_VERSION,
             f"Unsupported MCP-Protocol-Version: {version[:40]}",
             message.id,
-            {"supported": list(SUPPORTED_VERSIONS), "requested": version[:40]},
+            {"supported": list(EVERY_VERSION), "requested": version[:40]},
         )
+    try:
+        result = run(message, handler, version, token, record)
+    except methods.RpcError as error:
+        return jsonrpc_error(200, error.code, error.message, message.id, error.data)
+    return _result(message.id, result)
 
+
+def run(
+    message: types.JSONRPCRequest,
+    handler: Callable[[methods.Call], types.Result],
+    version: str | None,
+    token: TokenInfo,
+    record: audit.Record,
+) -> types.Result:
+    """Check the params and run the handler, in either era; a protocol error raises RpcError
+    with the audit outcome set and the session rolled back."""
     params = {"method": message.method}
     if message.params is not None:
         params["params"] = message.params
         where = _control_characters(message.method, message.params)
         if where is not None:
             record.outcome = "invalid"
-            return jsonrpc_error(
-                200,
+            raise methods.RpcError(
                 types.INVALID_PARAMS,
                 f"Invalid params: {where}: must not contain control characters",
-                message.id,
             )
     try:
         typed = types.client_request_adapter.validate_python(params)
     except ValidationError as error:
         record.outcome = "invalid"
-        return jsonrpc_error(200, types.INVALID_PARAMS, _params_message(error), message.id)
+        raise methods.RpcError(types.INVALID_PARAMS, _params_message(error)) from None
 
     call = methods.Call(token=token, request=typed, version=version, record=record)
     try:
@@ -353,15 +373,15 @@ def _handle_post(record: audit.Record) -> Response:
     except methods.RpcError as error:
         db.session.rollback()
         record.outcome = error.outcome
-        return jsonrpc_error(200, error.code, error.message, message.id, error.data)
+        raise
     except Exception:
         db.session.rollback()
         log.exception("MCP %s failed", message.method)
         record.outcome = "error"
-        return jsonrpc_error(200, types.INTERNAL_ERROR, "Internal error", message.id)
+        raise methods.RpcError(types.INTERNAL_ERROR, "Internal error", outcome="error") from None
     if record.outcome is None:
         record.outcome = "ok"
-    return _result(message.id, result)
+    return result
 
 
 def _valid_id(value: Any) -> bool:

@@ -142,7 +142,8 @@ def test_trend_charts_are_enhanced_by_chart_js(browser_page):
 @pytest.mark.parametrize(
     "path",
     ["/national/", "/national/list_size", "/docs/", "/docs/interpreting-results",
-     "/docs/access", "/docs/data-sources", "/docs/tools", "/compare"],
+     "/docs/access", "/docs/data-sources", "/docs/tools", "/docs/privacy", "/docs/terms",
+     "/compare"],
 )  # fmt: skip
 def test_other_pages(browser_page, path):
     page = browser_page

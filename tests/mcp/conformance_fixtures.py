@@ -115,6 +115,16 @@ TOOLS = [
         ),
     ),
     _tool(
+        "test_custom_header",
+        "Echoes a region mirrored into the Mcp-Param-Region header (2026-07-28 x-mcp-header)",
+        lambda: _result(_text("ok")),
+        {
+            "type": "object",
+            "properties": {"region": {"type": "string", "x-mcp-header": "Region"}},
+            "required": ["region"],
+        },
+    ),
+    _tool(
         "json_schema_2020_12_tool",
         "Tool with JSON Schema 2020-12 features",
         lambda: _result(_text("ok")),

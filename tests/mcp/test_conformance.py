@@ -1,11 +1,13 @@
 """The official MCP conformance suite (npm @modelcontextprotocol/conformance, pinned in
-package.json) against the live endpoint, for protocol revision 2025-11-25.
+package.json) against the live endpoint, for each protocol revision we serve: 2025-11-25 and
+2026-07-28 (both eras on one endpoint, DESIGN.md §8).
 
 The suite sends no bearer token, so a small loopback proxy in front of the app adds a valid one
 (DESIGN.md §8); the proxy is the public origin the app is configured with. Test-only fixture
 tools, resources and prompts are registered for the run. What we deliberately do not support
-is listed, with reasons, in conformance-expected-failures.yml; anything else failing, or a
-listed item passing, fails this test.
+is listed, with reasons, in conformance-expected-failures.yml (2025-11-25) and
+conformance-expected-failures-2026.yml; anything else failing, or a listed item passing, fails
+this test.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from tests.mcp import conformance_fixtures
 from tests.mcp.conftest import free_port, mint_token, serve
 
 SUITE = ROOT / "node_modules" / "@modelcontextprotocol" / "conformance" / "dist" / "index.js"
-EXPECTED_FAILURES = Path(__file__).with_name("conformance-expected-failures.yml")
+EXPECTED_FAILURES = {
+    "2025-11-25": Path(__file__).with_name("conformance-expected-failures.yml"),
+    "2026-07-28": Path(__file__).with_name("conformance-expected-failures-2026.yml"),
+}
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "host"}
 
 
@@ -56,7 +61,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
         server: BearerProxy = self.server  # type: ignore[assignment]
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers = {k: v.strip() for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
         headers["Host"] = self.headers.get("Host", "")  # the suite's Host, as a reverse proxy would
         headers["Authorization"] = f"Bearer {server.token}"
         answer = server.http.request(
@@ -96,7 +101,8 @@ def proxied(mcp_data):
             db.engine.dispose()
 
 
-def test_official_conformance_suite(proxied, tmp_path):
+@pytest.mark.parametrize("revision", list(EXPECTED_FAILURES))
+def test_official_conformance_suite(proxied, tmp_path, revision):
     executable = node()
     if executable is None or not SUITE.exists():
         message = "Node and npm @modelcontextprotocol/conformance are needed (npm ci)"
@@ -105,8 +111,8 @@ def test_official_conformance_suite(proxied, tmp_path):
         pytest.skip(message)
     with conformance_fixtures.registered():
         run = subprocess.run(
-            [executable, str(SUITE), "server", "--url", proxied, "--requirements", "2025-11-25",
-             "--expected-failures", str(EXPECTED_FAILURES)],
+            [executable, str(SUITE), "server", "--url", proxied, "--requirements", revision,
+             "--expected-failures", str(EXPECTED_FAILURES[revision])],
             cwd=tmp_path,
             capture_output=True,
             text=True,

@@ -13,7 +13,8 @@ from portal.models import AuditEvent
 
 ALLOWED = "https://claude.example"
 ALLOW_HEADERS = (
-    "Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID"
+    "Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID, "
+    "Mcp-Method, Mcp-Name"
 )
 EXPOSE_HEADERS = "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version"
 FORBIDDEN = {

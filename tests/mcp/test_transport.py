@@ -102,7 +102,7 @@ def test_unsupported_protocol_version_header_is_a_400(live):
     response = live.post(PING, **{"MCP-Protocol-Version": "1999-01-01"})
     assert response.status_code == 400
     error = response.json()["error"]
-    assert error["data"]["supported"] == ["2025-11-25", "2025-06-18", "2025-03-26"]
+    assert error["data"]["supported"] == ["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"]
 
 
 def test_missing_protocol_version_header_means_2025_03_26(live):
@@ -129,8 +129,7 @@ def test_body_must_be_json(live):
 
 @pytest.mark.parametrize("method", ["server/discover", "tools/delete", "logging/setLevel"])
 def test_unknown_method_is_method_not_found(live, method):
-    headers = {"MCP-Protocol-Version": "2026-07-28"} if method == "server/discover" else {}
-    response = live.post({"jsonrpc": "2.0", "id": 3, "method": method, "params": {}}, **headers)
+    response = live.post({"jsonrpc": "2.0", "id": 3, "method": method, "params": {}})
     assert response.status_code == 200
     assert response.json()["error"]["code"] == -32601
     assert response.json()["id"] == 3
