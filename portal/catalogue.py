@@ -292,6 +292,22 @@ METRICS: dict[str, Metric] = {
                 "The survey is fielded January to April and published in July of its year.",
             ),
         ),
+        Metric(
+            id="deprivation_score",
+            label="Deprivation score (IMD)",
+            unit="score",
+            dataset="deprivation",
+            definition="The Index of Multiple Deprivation score of the practice's registered "
+            "patients: Fingertips indicator 94240 (IMD 2025) or 93553 (IMD 2019), 'Value' for "
+            "Area Type 'GPs'. Higher means more deprived; deciles are of practices in England.",
+            polarity="neutral",
+            scale=1.0,
+            caveats=(
+                "An average of the IMD scores of the small areas where the practice's patients "
+                "live, weighted by patients: it describes the population, not the practice.",
+                "Group values are the mean of their practices' scores, not the IMD of the area.",
+            ),
+        ),
         *(
             Metric(
                 id=prevalence_metric(code),

@@ -95,6 +95,13 @@ SOURCES: dict[str, Source] = {
             "annual",
             "https://digital.nhs.uk/data-and-information/publications/statistical/nhs-payments-to-general-practice",
         ),
+        Source(
+            "deprivation",
+            "Deprivation score (IMD), OHID Fingertips",
+            "Office for Health Improvement and Disparities",
+            "annual",
+            "https://fingertips.phe.org.uk/search/deprivation#page/4/ati/7/iid/94240",
+        ),
     )
 }
 

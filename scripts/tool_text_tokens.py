@@ -73,6 +73,7 @@ def main() -> None:
             "search": {"query": name},
             "fetch": {"id": f"practice:{code}"},
             "get_benchmark": {"metric": "dna_rate", "practice": code},
+            "get_trend": {"practice": code, "metric": "dna_rate"},
             "compare_practices": {"practices": codes[:3]},
             "list_metrics": {},
             "list_my_practices": {},

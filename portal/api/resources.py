@@ -35,8 +35,10 @@ from portal.queries.organisations import (
     organisation_exists,
 )
 from portal.queries.patients import AgePyramid, age_pyramid
+from portal.queries.peers import Peer, practice_peers
 from portal.queries.practices import ODS_PRACTICE_CODE, PracticeDetails
 from portal.queries.search import MAX_LIMIT, PracticeHit, clean_query, search_practices
+from portal.queries.trend import NotMonthly, TrendChart, group_trend_chart, practice_trend_chart
 from portal.queries.types import Benchmark
 
 PERIOD_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
@@ -185,6 +187,11 @@ def practice_detail(user, code: str) -> PracticeDetails:
     return public_practice(user, code, "api")
 
 
+def peers(user, code: str, offset: int, limit: int) -> tuple[int, list[Peer]]:
+    """The practice's 10 most similar practices (the "similar practices" comparator)."""
+    return _slice(practice_peers(public_practice(user, code, "api").code), offset, limit)
+
+
 def practice_area(user, code: str, area: str, months: int = 24) -> PracticeArea:
     practice = public_practice(user, code, "api")
     dashboard = area_dashboard(practice, AREAS[area], months=months)
@@ -261,9 +268,52 @@ def benchmark(user, metric: str, practice: str, period: str | None = None) -> Be
     )
 
 
+def _monthly(make):
+    """A chart, or 400 naming the monthly metrics when the metric is annual."""
+    try:
+        return make()
+    except NotMonthly as exc:
+        raise ApiError(400, f"metric: {exc}", "metric") from None
+
+
+def practice_trend(
+    user, code: str, metric: str, months: int = 24, baseline: int | None = None
+) -> TrendChart | None:
+    practice = public_practice(user, code, "api")
+    return _monthly(lambda: practice_trend_chart(practice, metric, months, baseline))
+
+
+def organisation_trend(
+    user, level: str, code: str, metric: str, months: int = 24, baseline: int | None = None
+) -> TrendChart | None:
+    return _monthly(lambda: group_trend_chart(level, code, metric, months, baseline))
+
+
 # --- the route table ---------------------------------------------------------------------------
 
 FIGURE_FILTERS = (PRACTICE_FILTER, *ORGANISATION_FILTERS, PERIOD)
+TREND_PARAMS = (
+    replace(METRIC_PATH, description="A monthly metric id from /metrics (annual ones are a 400)."),
+    Param(
+        "months",
+        "How many of the latest months to chart (2 to 120).",
+        {"type": "integer", "minimum": 2, "maximum": 120, "default": 24},
+        parse_int(2, 120),
+    ),
+    Param(
+        "baseline",
+        "The limits come from the first `baseline` months charted (default: all of them).",
+        {"type": "integer", "minimum": 2, "maximum": 120},
+        parse_int(2, 120),
+    ),
+)
+TREND_DESCRIPTION = (
+    "A Making Data Count XmR chart: each month's value with the special-cause rules it takes "
+    "part in (beyond_limit, trend, two_of_three, run) and its variation category, the mean, the "
+    "natural process limits (mean ± 2.66 × mean moving range), trial limits below 12 values, "
+    "and the variation icon (the latest value's category). The same chart as the area pages "
+    "and the MCP tool get_trend."
+)
 
 ROUTES: list[Route] = [
     Route(
@@ -318,6 +368,19 @@ ROUTES: list[Route] = [
         may_not_find=True,
     ),
     Route(
+        "/practices/{code}/peers",
+        "list_practice_peers",
+        "Practices",
+        "A practice's 10 most similar practices in England, most similar first",
+        peers,
+        Peer,
+        (PRACTICE_PATH,),
+        paginated=True,
+        may_not_find=True,
+        description="By standardised distance over deprivation score, list size and the shares "
+        "aged 65+ and under 18; the comparator 'similar practices' in every benchmark.",
+    ),
+    Route(
         "/practices/{code}/{area}",
         "get_practice_area",
         "Practices",
@@ -345,6 +408,17 @@ ROUTES: list[Route] = [
         may_not_find=True,
         description="The same figures as the practice's area page and the MCP area tools. "
         "Metrics with no value for the practice are left out.",
+    ),
+    Route(
+        "/practices/{code}/trends/{metric}",
+        "get_practice_trend",
+        "Figures",
+        "A practice's monthly metric as an SPC (XmR) chart: points, signals, mean and limits",
+        practice_trend,
+        TrendChart,
+        (PRACTICE_PATH, *TREND_PARAMS),
+        may_not_find=True,
+        description=TREND_DESCRIPTION,
     ),
     Route(
         "/organisations/{level}",
@@ -389,6 +463,17 @@ ROUTES: list[Route] = [
         paginated=True,
         may_not_find=True,
         description="Ordered by metric and period.",
+    ),
+    Route(
+        "/organisations/{level}/{code}/trends/{metric}",
+        "get_organisation_trend",
+        "Figures",
+        "An organisation's monthly metric (ratio of sums, or sum) as an SPC (XmR) chart",
+        organisation_trend,
+        TrendChart,
+        (LEVEL_PATH, ORG_PATH, *TREND_PARAMS),
+        may_not_find=True,
+        description=TREND_DESCRIPTION,
     ),
     Route(
         "/datasets",

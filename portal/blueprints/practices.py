@@ -12,10 +12,12 @@ from portal.queries.areas import (
     trend_rows,
 )
 from portal.queries.benchmarks import practice_benchmark, practice_trend
+from portal.queries.deprivation import deprivation
 from portal.queries.funding import funding
 from portal.queries.patient_experience import patient_experience
 from portal.queries.patients import age_pyramid
 from portal.queries.practices import get_practice
+from portal.queries.trend import panel_chart
 from portal.queries.workforce import workforce
 
 # Areas whose query module has more than the catalogue metrics: shown below the metric panels.
@@ -45,6 +47,7 @@ def overview(code: str):
         trend=practice_trend(practice.code, "list_size", months=24),
         pyramid=age_pyramid(practice.code),
         headlines=practice_headlines(practice.code),
+        deprivation=deprivation(practice.code),
         areas=AREAS.values(),
         current="overview",
     )
@@ -56,10 +59,12 @@ def area(code: str, area: str):
     selected = get_area(area)
     if selected is None:
         abort(404)
+    dashboard = area_dashboard(practice, selected)
     return render_template(
         "practices/area.html",
         practice=practice,
-        dashboard=area_dashboard(practice, selected),
+        dashboard=dashboard,
+        charts={p.metric.id: panel_chart(practice, p) for p in dashboard.panels},
         pyramid=age_pyramid(practice.code) if selected.slug == "registered-patients" else None,
         details=DETAILS[selected.slug](practice) if selected.slug in DETAILS else None,
         areas=AREAS.values(),

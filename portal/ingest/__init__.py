@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from portal.extensions import db
 from portal.ingest import (
+    deprivation,
     gpad,
     gpps,
     ods_pcns,
@@ -21,6 +23,7 @@ from portal.ingest import (
     online_consultations,
     patients_registered,
     payments,
+    peers,
     qof,
     telephony,
     workforce,
@@ -48,6 +51,7 @@ LOADERS: dict[str, Loader] = {
     gpad.DATASET: gpad.load,
     online_consultations.DATASET: online_consultations.load,
     telephony.DATASET: telephony.load,
+    deprivation.DATASET: deprivation.load,
 }
 
 DATA_SUFFIXES = (".csv", ".csv.gz", ".xlsx")
@@ -82,6 +86,11 @@ def load_paths(
                     progress(f"loading {file.name}")
                 with gc_paused():
                     results.extend(loader(file, synthetic=synthetic, progress=progress, **extra))
+    if dataset in peers.INPUTS and results:
+        with db.engine.begin() as conn:
+            grouped = peers.recompute(conn)
+        if progress:
+            progress(f"peer groups recomputed for {grouped:,} practices")
     return results
 
 

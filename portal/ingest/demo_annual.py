@@ -64,7 +64,48 @@ def write_annual(folder: Path, england, rng: np.random.Generator) -> dict[str, l
         files["qof-prevalence"].extend(_qof_prevalence(folder, pair, codes, sizes, rng))
         files["qof-achievement"].append(_qof_achievement(folder, pair, codes, rng))
         files["payments"].append(_payments(folder, financial, practices, sizes, rng))
+    files["deprivation"] = [_deprivation(folder, practices)]
     return files
+
+
+FINGERTIPS_COLUMNS = [
+    "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name",
+    "Area Type", "Sex", "Age", "Category Type", "Category", "Time period", "Value",
+    "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Lower CI 99.8 limit", "Upper CI 99.8 limit",
+    "Count", "Denominator", "Value note", "Recent Trend", "Compared to England value or percentiles",
+    "Compared to percentiles", "Time period Sortable", "New data", "Compared to goal",
+    "Time period range",
+]  # fmt: skip
+
+
+def _deprivation(folder: Path, practices) -> Path:
+    """IMD 2025 scores in the Fingertips download layout (England row first, then practices);
+    its own random stream, so the other demo files stay as they were."""
+    rng = np.random.default_rng(94240)
+    scores = np.clip(rng.gamma(4.0, 5.5, len(practices)), 2.0, 75.0).round(3)
+    rows = [
+        [
+            "94240",
+            "Deprivation score (IMD 2025)",
+            "",
+            "",
+            "E92000001",
+            "England",
+            "England",
+            "Persons",
+            "All ages",
+            "",
+            "",
+            "2025",
+            f"{scores.mean():.5f}",
+        ]
+    ]
+    rows += [["94240", "Deprivation score (IMD 2025)", "E92000001", "England", p.code, p.name,
+              "GPs", "Persons", "All ages", "", "", "2025", f"{score:.3f}"]
+             for p, score in zip(practices, scores, strict=True)]  # fmt: skip
+    frame = pd.DataFrame([r + [""] * (len(FINGERTIPS_COLUMNS) - len(r)) for r in rows],
+                         columns=FINGERTIPS_COLUMNS)  # fmt: skip
+    return _write(frame, folder / "indicator_94240_gp.csv", bom=True)
 
 
 def _write(frame: pd.DataFrame, path: Path, *, bom: bool = False) -> Path:

@@ -20,7 +20,9 @@ LEVEL_HEADINGS = {
     "icb": "ICB",
     "region": "Region",
     "england": "England (all practices)",
+    "peers": "Similar practices",
 }
+COMPARED = ("peers", *LEVELS)  # the columns a benchmark table may have, in order
 POLARITY = {
     "higher-is-better": "higher is better",
     "lower-is-better": "lower is better",
@@ -34,7 +36,9 @@ ENGLAND_LEGEND = (
     "England (all practices) = every practice in England combined (the national total for "
     "counts; national numerator over national denominator for rates and shares). Median "
     "practice = the median of open practices' own values. Percentile = the practice's rank "
-    "among open practices in England (0 lowest, 100 highest)."
+    "among open practices in England (0 lowest, 100 highest). Similar practices = the 10 "
+    "practices most like this one by deprivation, list size and ages, combined (get_benchmark "
+    "with within=peers lists them)."
 )
 SYNTHETIC_NOTE = "SYNTHETIC demo data, not real NHS figures."
 
@@ -65,7 +69,7 @@ def comparators(benchmarks: Iterable[Benchmark | None]) -> str | None:
     named: dict[str, GroupValue] = {}
     for b in benchmarks:
         for g in b.groups if b else ():
-            if g.level != "england":
+            if g.level in LEVELS and g.level != "england":
                 named.setdefault(g.level, g)
     if not named:
         return None
@@ -86,7 +90,7 @@ def benchmark_table(rows: Sequence[Sequence], extra: Sequence[str] = ()) -> str:
     its percentile and which way is better. Each row is (label, Benchmark or None, *values of
     the `extra` columns, shown after the practice's figure)."""
     present = [row[1] for row in rows if row[1] is not None]
-    levels = [lv for lv in LEVELS if any(g.level == lv for b in present for g in b.groups)]
+    levels = [lv for lv in COMPARED if any(g.level == lv for b in present for g in b.groups)]
     judged = any(b.intervals or b.not_compared for b in present)
     headings = ["Metric", "Period", "Practice", *(["95%; 99.8% interval"] if judged else [])]
     headings += [*extra, *(LEVEL_HEADINGS[lv] for lv in levels)]

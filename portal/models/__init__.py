@@ -15,6 +15,7 @@ from portal.models.online_consultations import (  # noqa: F401
 from portal.models.organisations import Icb, Pcn, Practice, Region, SubIcb
 from portal.models.patients import RegisteredPatients, RegisteredPatientsByAge
 from portal.models.payments import PaymentLine, PaymentsPractice  # noqa: F401
+from portal.models.peers import PracticePeer  # noqa: F401
 from portal.models.private_data import PrivateEntry
 from portal.models.qof import QofAchievement, QofIndicator, QofPrevalence  # noqa: F401
 from portal.models.ratelimits import RateLimitWindow  # noqa: F401

@@ -10,6 +10,7 @@ from portal.catalogue import ENGLAND, LEVELS, METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import GroupMetric, Icb, MetricDistribution, Pcn, PracticeMetric, Region, SubIcb
 from portal.queries.datasets import provenance
+from portal.queries.peers import peer_value
 from portal.queries.practices import PracticeDetails
 from portal.queries.significance import judge
 from portal.queries.types import (
@@ -105,8 +106,11 @@ def assemble(
     origin: Provenance | None = None,
 ) -> Benchmark:
     """The one place a practice_metric row (or None) becomes a Benchmark: the figure, its
-    percentile and national spread, its groups, its intervals and significance against each."""
+    percentile and national spread, its groups and its peer group (similar practices), its
+    intervals and significance against each."""
     value = row.value if row is not None else None
+    peers = peer_value(metric, period, practice_code)
+    groups = [peers, *groups] if peers is not None else groups
     judged = judge(metric, practice_code, period, row.numerator if row is not None else None,
                    row.denominator if row is not None else None, groups)  # fmt: skip
     return Benchmark(

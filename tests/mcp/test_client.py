@@ -19,11 +19,12 @@ CONTRACT = {
     "get_online_consultations", "get_telephony", "get_workforce", "get_patient_experience",
     "get_disease_prevalence", "get_qof_achievement", "get_funding", "compare_practices",
     "get_benchmark", "list_metrics", "list_my_practices", "get_private_data", "search", "fetch",
+    "get_trend",
 }  # fmt: skip
 
 
 def run_client(live, work, token: str | None = None):
-    """Connect with the official client (auto mode: server/discover, then initialize)."""
+    """Connect with the official client (auto mode: server/discover, else initialize)."""
 
     async def main():
         headers = {"Authorization": f"Bearer {token or live.token}"}
@@ -51,6 +52,7 @@ def calls(live) -> dict[str, dict]:
         "get_funding": {"practice": m},
         "compare_practices": {"practices": [m, o], "metrics": ["patients_per_gp_fte"]},
         "get_benchmark": {"metric": "dna_rate", "practice": m, "within": "icb"},
+        "get_trend": {"practice": m, "metric": "dna_rate", "months": 6},
         "list_metrics": {},
         "list_my_practices": {},
         "get_private_data": {"practice": m},
@@ -62,7 +64,7 @@ def test_client_connects_and_lists_the_contract_tools(live):
         return client.protocol_version, (await client.list_tools()).tools
 
     version, tools = run_client(live, work)
-    assert version == "2025-11-25"  # server/discover → -32601 → initialize
+    assert version == "2026-07-28"  # auto mode: server/discover answers, no initialize
     assert {t.name for t in tools} == CONTRACT
     for tool in tools:
         assert tool.annotations.read_only_hint is True

@@ -47,6 +47,7 @@ def arguments(member: str, other: str) -> dict[str, dict]:
         "get_funding": {"practice": member},
         "compare_practices": {"practices": [member, other], "metrics": ["patients_per_gp_fte"]},
         "get_benchmark": {"metric": "dna_rate", "practice": member, "within": "icb"},
+        "get_trend": {"practice": member, "metric": "dna_rate"},
         "list_metrics": {},
         "list_my_practices": {},
         "get_private_data": {"practice": member},  # alice holds a role there

@@ -26,6 +26,7 @@ MODULES: dict[str, str | None] = {
     "funding": "portal.queries.funding",
     "compare": None,
     "benchmark": None,
+    "trend": None,
     "catalogue": None,
     "private": None,
     "openai_connector": None,

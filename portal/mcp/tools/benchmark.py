@@ -10,9 +10,10 @@ from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.benchmarks import benchmark_or_national
 from portal.queries.national import national_view
+from portal.queries.peers import Peer, practice_peers
 from portal.queries.types import Distribution, Figure, GroupValue
 
-WITHIN = ("england", "region", "icb", "sub_icb", "pcn")
+WITHIN = ("england", "region", "icb", "sub_icb", "pcn", "peers")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class BenchmarkResult:
     national_distribution: Distribution | None  # median, quartiles, deciles, n, excluded
     england: GroupValue | None
     group: GroupValue | None  # the `within` organisation: ratio of sums, its median practice
+    peers: list[Peer] | None = None  # with within=peers: the similar practices, closest first
 
 
 SHAPE = common.Shape(BenchmarkResult)
@@ -68,6 +70,7 @@ def get_benchmark(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
             f if has_figure else None,
             bench.percentile, bench.in_distribution, bench.distribution,
             groups.get("england"), groups.get(within),
+            practice_peers(practice.code) if within == "peers" else None,
         )  # fmt: skip
     return ToolOutput(SHAPE.dump(result), render(result))
 
@@ -109,10 +112,17 @@ def render(r: BenchmarkResult) -> str:
         rows.append(["Lowest and highest practice",
                      f"{text.value(r.metric, d.minimum)} and {text.value(r.metric, d.maximum)}",
                      None])  # fmt: skip
+    peers = (
+        "The similar practices (closest first; by deprivation, list size and ages):\n"
+        + text.table(["Rank", "ODS code", "Name"], ([p.rank, p.code, p.name] for p in r.peers))
+        if r.peers
+        else None
+    )
     return text.sections(
         f"{r.label} ({r.unit}), {r.period}: {text.POLARITY[r.polarity]}.",
         f"Definition: {r.definition}",
         text.table(["", "Value", "Note"], rows),
+        peers,
         text.footer([r.source], r.synthetic),
     )
 
@@ -122,7 +132,8 @@ def _description() -> str:
         "Where a practice sits on one metric: its latest value, its percentile rank among open "
         "practices in England, the national median, quartiles and deciles of practice values, "
         "England's value (ratio of sums) and, with `within`, the value for its PCN, sub-ICB, "
-        "ICB or region. Without `practice` it returns the national distribution alone (e.g. "
+        "ICB or region, or its 10 most similar practices (within=peers, listed). Without "
+        "`practice` it returns the national distribution alone (e.g. "
         "'what is the national median DNA rate'). A practice without a figure still gets the "
         "national distribution, with practice_has_figure false. Use get_<area> tools for "
         f"series. Metric ids: {common.metric_ids_description()}."
@@ -145,7 +156,8 @@ TOOLS = [
                 "within": {
                     "type": "string",
                     "enum": list(WITHIN),
-                    "description": "The organisation to compare with (default england).",
+                    "description": "The group to compare with (default england); peers: the 10 "
+                    "most similar practices in England.",
                 },
             },
             ("metric",),

@@ -15,6 +15,7 @@ from portal.queries.practices import PracticeDetails
 
 HEADLINE = (
     "list_size",
+    "deprivation_score",
     "appointments_per_1000",
     "dna_rate",
     "same_day_share",
