@@ -5,6 +5,7 @@ tools an AI assistant sees, generated from the MCP tool registry."""
 from flask import Blueprint, abort, render_template
 
 from portal.catalogue import METRICS
+from portal.fetch.schedule import next_update_due
 from portal.queries.datasets import loaded_datasets
 from portal.sources import SOURCES
 
@@ -44,6 +45,7 @@ def page(page: str):
         context = {
             "sources": SOURCES.values(),
             "loaded": {d.dataset: d for d in loaded_datasets()},
+            "due": next_update_due,
             "metrics_by_dataset": {
                 s: [m for m in METRICS.values() if m.dataset == s] for s in SOURCES
             },

@@ -1,5 +1,6 @@
 """Template helpers: formatting and the synthetic-data banner, shared by every page."""
 
+import math
 from pathlib import Path
 
 from portal.links import public_base_url
@@ -46,6 +47,11 @@ def init_app(app) -> None:
     def enumerate_deciles(cuts):
         """The nine decile cut points as (label, value) rows."""
         return [(f"{(i + 1) * 10}th percentile", v) for i, v in enumerate(cuts)]
+
+    @app.template_filter("log10")
+    def log10(value: float) -> float:
+        """For log-scaled chart axes (funnel plots' denominators)."""
+        return math.log10(value)
 
     @app.template_filter("ordinal")
     def ordinal(value):

@@ -41,6 +41,8 @@ def next_update_due(dataset: str, latest: str | None) -> str:
         return f"September {start + 2}" if start else "every September"
     if dataset == "payments":
         return f"August to December {start + 2}" if start else "every August to December"
+    if dataset == "deprivation":
+        return "with the next Index of Multiple Deprivation (every 4 to 5 years)"
     return "not scheduled"
 
 

@@ -102,3 +102,15 @@ def test_compare_and_national_in_browser(demo_page, demo_app, demo_code):
     top = page.page.locator("#national-highest tbody tr").first
     assert top.get_attribute("data-practice") == view.highest[0].code
     assert top.locator("td").inner_text() == view.highest[0].display
+
+    from portal.queries.funnel import funnel_view
+
+    with demo_app.app_context():
+        dna = funnel_view("dna_rate", national_view("dna_rate").period)
+    mine = next(p for p in dna.practices if p.code == demo_code)
+    page.open(f"/national/dna_rate?practice={demo_code}")
+    page.check("demo-national-funnel")  # the funnel plot's screenshot, axe-clean
+    assert page.page.locator("#funnel-chosen").get_attribute("data-band") == mine.band
+    assert page.page.locator("svg.chart--funnel circle, svg.chart--funnel rect").count() == len(
+        dna.practices
+    )

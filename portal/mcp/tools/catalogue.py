@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal.catalogue import METRICS
+from portal.fetch.schedule import next_update_due
 from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
 from portal.mcp.tools import common
@@ -42,6 +43,7 @@ class SourceEntry:
     source: str | None
     loaded_at: str | None
     synthetic: bool
+    next_update_due: str  # the publisher's next edition after the latest loaded
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def source_entries() -> list[dict[str, Any]]:
                 source_label(s.dataset, d.latest) if d else None,
                 d.loaded_at.isoformat(timespec="seconds") if d else None,
                 bool(d and d.synthetic),
+                d.next_update_due if d else next_update_due(s.dataset, None),
             ).__dict__  # fmt: skip
         )
     return out

@@ -11,6 +11,7 @@ from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.compare import MAX_PRACTICES, default_metrics
 from portal.queries.compare import compare_practices as compare
+from portal.queries.peers import practice_peers
 from portal.queries.types import Figure
 
 
@@ -55,10 +56,18 @@ NOT_FOUND_OR_DENIED = "not found or access denied"
 
 def compare_practices(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     asked = arguments["practices"]
+    peers = arguments.get("within") == "peers"
+    if peers and len(asked) != 1:
+        raise ToolError(
+            "within=peers compares one practice with its 10 most similar practices: give "
+            f"exactly one practice, not {len(asked)}."
+        )
     if len(asked) > MAX_PRACTICES:
         raise ToolError(f"Too many practices: compare at most {MAX_PRACTICES}, not {len(asked)}.")
     metric_ids = [common.metric(m).id for m in arguments.get("metrics") or []] or default_metrics()
     codes, not_read = _readable(ctx, asked)
+    if peers and codes:
+        codes += [p.code for p in practice_peers(codes[0])]
     if not codes:  # nothing to compare: the first problem alone, as a tool error
         malformed = [n.reason for n in not_read if n.reason != NOT_FOUND_OR_DENIED]
         if malformed:
@@ -130,7 +139,8 @@ def _description() -> str:
         "Default metrics: one headline per dataset "
         f"({', '.join(default_metrics())}). Use this for 'compare patients per GP across these "
         "practices'. A code that cannot be read is named in not_read and the others are still "
-        "compared. Use get_benchmark for one practice against the national distribution. "
+        "compared. With within=peers, one practice beside its 10 most similar practices. Use "
+        "get_benchmark for one practice against the national distribution. "
         f"Metric ids: {common.metric_ids_description()}."
     )
 
@@ -153,6 +163,12 @@ TOOLS = [
                     "items": {"type": "string", "maxLength": 60},
                     "maxItems": common.MAX_METRICS,
                     "description": "Metric ids from list_metrics (default: one per dataset).",
+                },
+                "within": {
+                    "type": "string",
+                    "enum": ["peers"],
+                    "description": "peers: set the one practice given beside its 10 most "
+                    "similar practices in England.",
                 },
             },
             ("practices",),
