@@ -13,7 +13,15 @@ from pathlib import Path
 import pandas as pd
 
 from portal.ingest.annual import pick_column, practice_codes, replace_period
-from portal.ingest.base import MISSING_MARKERS, Progress, parse_numbers, read_csv
+from portal.ingest.base import (
+    MISSING_MARKERS,
+    IngestError,
+    Progress,
+    first_bad,
+    line_of,
+    parse_numbers,
+    read_csv,
+)
 from portal.ingest.periods import FINANCIAL, financial_year_from_name, resolve_period
 from portal.models import PaymentLine, PaymentsPractice
 
@@ -27,6 +35,9 @@ PER_WEIGHTED = "AVERAGE PAYMENTS PER WEIGHTED PATIENT"
 NOT_LINES = {REGISTERED, WEIGHTED}
 MAX_POUNDS = 1_000_000_000  # a practice's year in pounds, either way (deductions are negative)
 PATIENT_COUNTS = {REGISTERED, WEIGHTED}
+DISPENSING = "DISPENSING PRACTICE"
+RURALITY = "PRACTICE RURALITY"
+NOT_STATED = {"UNKNOWN", "MISSING"}  # words the files use for a status they do not know
 
 
 def load(
@@ -60,6 +71,8 @@ def load(
             "total_payments": number(TOTAL),
             "per_registered": number(PER_REGISTERED),
             "per_weighted": number(PER_WEIGHTED),
+            "dispensing": flag(frame, DISPENSING, {"YES": True, "NO": False}, path),
+            "rural": flag(frame, RURALITY, {"RURAL": True, "URBAN": False}, path),
         }
     )
     lines = []
@@ -126,3 +139,22 @@ def _published_headings(path: Path, frame: pd.DataFrame) -> dict[str, str]:
         normal: " ".join(str(original).replace("\ufeff", "").split())
         for normal, original in zip(frame.columns, raw, strict=True)
     }
+
+
+def flag(frame: pd.DataFrame, column: str, meaning: dict[str, bool], path: Path) -> pd.Series:
+    """A Yes/No-like column as True/False (missing when the year's file has no such column,
+    leaves it blank or says 'Unknown' or 'Missing'); any other word is an error naming the
+    line."""
+    if column not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    text = frame[column].str.strip().str.upper()
+    known = text.isin(meaning) | text.isin(MISSING_MARKERS) | text.isin(NOT_STATED)
+    position = first_bad(~known)
+    if position is not None:
+        raise IngestError(
+            path,
+            f"{frame[column].iloc[position]!r} is not one of {', '.join(meaning).title()}",
+            line=line_of(position),
+            column=column,
+        )
+    return text.map(meaning).astype("boolean")

@@ -5,9 +5,10 @@ the practices compared, divided by its standard deviation), each from its latest
 - deprivation score (IMD, Fingertips), when loaded;
 - registered patients (list size);
 - the share of patients aged 65 and over;
-- the share aged under 18, estimated from five-year bands as 0-14 plus three fifths of 15-19.
-Rurality and dispensing status are published in the payments file but not stored yet, so they
-are not used. A practice missing a feature has no peers. Ties go to the lower ODS code, so the
+- the share aged under 18, estimated from five-year bands as 0-14 plus three fifths of 15-19;
+- dispensing status and rurality (1 or 0) from the latest payments file that gives them; a
+  practice the file does not cover counts as the national share (its standardised value 0).
+A practice missing any other feature has no peers. Ties go to the lower ODS code, so the
 groups are reproducible. Recomputed after every load of an input dataset.
 """
 
@@ -20,10 +21,16 @@ from sqlalchemy.engine import Connection
 
 from portal.ingest.base import bulk_insert
 from portal.models import Practice, PracticeMetric, RegisteredPatientsByAge
+from portal.models.payments import PaymentsPractice
 from portal.models.peers import PracticePeer
 
 PEERS = 10
-INPUTS = {"ods-practices", "patients-registered", "deprivation"}  # loads that change the groups
+INPUTS = {
+    "ods-practices",
+    "patients-registered",
+    "deprivation",
+    "payments",
+}  # loads that change the groups
 OLDER = {"65_69", "70_74", "75_79", "80_84", "85_89", "90_94", "95+"}
 YOUNGER = {"0_4": 1.0, "5_9": 1.0, "10_14": 1.0, "15_19": 0.6}  # band -> share under 18
 CHUNK = 500  # practices per block of the distance matrix (500 x 6,500 floats at a time)
@@ -67,7 +74,12 @@ def practice_features(conn: Connection) -> pd.DataFrame:
     older, younger = age_shares(conn)
     if older is not None:
         features["share_65_plus"], features["share_under_18"] = older, younger
-    return features.dropna().astype(float)
+    features = features.dropna().astype(float)
+    for name, flags in payment_flags(conn).items():
+        known = flags.reindex(features.index).astype(float)
+        if known.notna().any():
+            features[name] = known.fillna(known.mean())
+    return features
 
 
 def latest_metric(conn: Connection, metric: str) -> pd.Series | None:
@@ -79,6 +91,23 @@ def latest_metric(conn: Connection, metric: str) -> pd.Series | None:
         sa.select(m.c.practice_code, m.c.value).where(m.c.metric == metric, m.c.period == period)
     ).all()
     return pd.Series({code: value for code, value in rows}, dtype=float)
+
+
+def payment_flags(conn: Connection) -> dict[str, pd.Series]:
+    """Dispensing and rural (True/False) from the latest payments year that publishes each."""
+    t = PaymentsPractice.__table__
+    flags = {}
+    for name in ("dispensing", "rural"):
+        column = t.c[name]
+        period = conn.execute(sa.select(sa.func.max(t.c.period)).where(column.is_not(None)))
+        period = period.scalar()
+        if period is None:
+            continue
+        rows = conn.execute(
+            sa.select(t.c.practice_code, column).where(t.c.period == period, column.is_not(None))
+        ).all()
+        flags[name] = pd.Series({code: float(bool(v)) for code, v in rows}, dtype=float)
+    return flags
 
 
 def age_shares(conn: Connection) -> tuple[pd.Series | None, pd.Series | None]:

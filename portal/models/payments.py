@@ -1,7 +1,7 @@
 """NHS Payments to General Practice: headline figures per practice and year, and every
 payment line the year's file publishes (the column set drifts year to year)."""
 
-from sqlalchemy import Float, String
+from sqlalchemy import Boolean, Float, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -16,6 +16,8 @@ class PaymentsPractice(db.Model):
     total_payments: Mapped[float | None] = mapped_column(Float)
     per_registered: Mapped[float | None] = mapped_column(Float)  # as published
     per_weighted: Mapped[float | None] = mapped_column(Float)  # as published
+    dispensing: Mapped[bool | None] = mapped_column(Boolean)  # 'Dispensing Practice' Yes/No
+    rural: Mapped[bool | None] = mapped_column(Boolean)  # 'Practice Rurality' Rural/Urban
 
 
 class PaymentLine(db.Model):

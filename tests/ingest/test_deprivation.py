@@ -25,6 +25,7 @@ from portal.queries.practices import get_practice
 EXCERPT = "deprivation/indicator_94240_gp.csv"
 RESHAPED = "deprivation/imd2025_practice_scores_reshaped.csv"
 ODS = "ods/epraccur.csv"
+PAYMENTS = "payments/nhs_payments_gp_21-22.csv"
 LISTS = [
     "patients_registered/gp-reg-pat-prac-map_2025-12.csv",
     "patients_registered/gp-reg-pat-prac-all_2025-12.csv",
@@ -129,6 +130,7 @@ def test_peer_groups_are_the_nearest_practices_by_standardised_features(app, nhs
         load_paths("ods-practices", [nhs_data / ODS])
         load_paths("patients-registered", [nhs_data / f for f in LISTS])
         load_paths("deprivation", [fingertips_layout(nhs_data, tmp_path)])
+        load_paths("payments", [nhs_data / PAYMENTS])
         open_codes = db.session.scalars(
             db.select(Practice.code).where(Practice.status == "active", Practice.is_england)
         ).all()
