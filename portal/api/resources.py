@@ -377,8 +377,9 @@ ROUTES: list[Route] = [
         (PRACTICE_PATH,),
         paginated=True,
         may_not_find=True,
-        description="By standardised distance over deprivation score, list size and the shares "
-        "aged 65+ and under 18; the comparator 'similar practices' in every benchmark.",
+        description="By standardised distance over deprivation score, list size, the shares "
+        "aged 65+ and under 18, dispensing status and rurality; the comparator 'similar "
+        "practices' in every benchmark.",
     ),
     Route(
         "/practices/{code}/{area}",

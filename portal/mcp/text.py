@@ -37,8 +37,8 @@ ENGLAND_LEGEND = (
     "counts; national numerator over national denominator for rates and shares). Median "
     "practice = the median of open practices' own values. Percentile = the practice's rank "
     "among open practices in England (0 lowest, 100 highest). Similar practices = the 10 "
-    "practices most like this one by deprivation, list size and ages, combined (get_benchmark "
-    "with within=peers lists them)."
+    "practices most like this one (deprivation, list size, ages, dispensing, rurality), "
+    "combined (get_benchmark with within=peers lists them)."
 )
 SYNTHETIC_NOTE = "SYNTHETIC demo data, not real NHS figures."
 

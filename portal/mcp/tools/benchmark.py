@@ -113,7 +113,8 @@ def render(r: BenchmarkResult) -> str:
                      f"{text.value(r.metric, d.minimum)} and {text.value(r.metric, d.maximum)}",
                      None])  # fmt: skip
     peers = (
-        "The similar practices (closest first; by deprivation, list size and ages):\n"
+        "The similar practices (closest first; by deprivation, list size, ages, dispensing and "
+        "rurality):\n"
         + text.table(["Rank", "ODS code", "Name"], ([p.rank, p.code, p.name] for p in r.peers))
         if r.peers
         else None
