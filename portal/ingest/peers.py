@@ -41,7 +41,7 @@ def recompute(conn: Connection) -> int:
     features = practice_features(conn)
     peer = PracticePeer.__table__
     conn.execute(peer.delete())
-    if len(features) <= PEERS:
+    if features.shape[1] < 2 or len(features) <= PEERS:  # e.g. ODS loaded, no list sizes yet
         return 0
     spread = features.std(ddof=0).replace(0, 1.0)
     z = ((features - features.mean()) / spread).to_numpy()

@@ -143,3 +143,9 @@ def test_peer_groups_are_the_nearest_practices_by_standardised_features(app, nhs
     sizes = sizes[(sizes["SEX"] == "ALL") & (sizes["AGE"] == "ALL")].set_index("CODE")
     want = sizes.loc[expected["A81001"], "NUMBER_OF_PATIENTS"]
     assert (peers.value, peers.practices, peers.median) == (want.sum(), 10, want.median())
+
+
+def test_no_peer_groups_before_there_is_anything_to_compare(app, nhs_data):
+    with app.app_context():
+        load_paths("ods-practices", [nhs_data / ODS])
+        assert practice_peers("A81001") == []
