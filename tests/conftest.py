@@ -124,8 +124,7 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def nhs_data() -> Path:
+def published_files() -> Path:
     """The published files; CI must have them, elsewhere tests skip with the reason."""
     if not NHS_DATA.exists():
         message = f"the published NHS files are not at {NHS_DATA}"
@@ -133,6 +132,11 @@ def nhs_data() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return NHS_DATA
+
+
+@pytest.fixture
+def nhs_data() -> Path:
+    return published_files()
 
 
 REAL_FILES = {
@@ -158,11 +162,7 @@ REAL_FILES = {
 @pytest.fixture(scope="session")
 def real_app(databases):
     """An app whose database holds the real published files, loaded once per session."""
-    if not NHS_DATA.exists():
-        message = f"the published NHS files are not at {NHS_DATA}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    published_files()
     from portal.ingest import load_paths
 
     url = databases.new("real")

@@ -61,14 +61,9 @@ def built(tmp_path_factory, nhs_data_session) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def nhs_data_session():
-    from tests.conftest import IN_CI, NHS_DATA
+    from tests.conftest import published_files
 
-    if not NHS_DATA.exists():
-        message = f"the published NHS files are not at {NHS_DATA}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return NHS_DATA
+    return published_files()
 
 
 @pytest.fixture
