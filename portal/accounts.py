@@ -9,7 +9,7 @@ import secrets
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from functools import partial
 from urllib.parse import urlsplit
@@ -20,6 +20,7 @@ from flask import after_this_request, current_app, has_request_context
 from zxcvbn import zxcvbn
 
 from portal import mail
+from portal.clock import now
 from portal.extensions import db
 from portal.links import hide_tokens
 from portal.models import (
@@ -43,10 +44,6 @@ ZXCVBN_MAX_LENGTH = 72  # zxcvbn refuses longer input; a strong prefix makes a s
 
 class AccountError(ValueError):
     """A request about accounts that cannot be carried out, with a message fit to show."""
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def hash_password(password: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from portal.accounts import now
+from portal.clock import now
 from portal.extensions import db
 from portal.models import ApiKey, User
 

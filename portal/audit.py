@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.accounts import now
+from portal.clock import now
 from portal.extensions import db
 from portal.models import AuditEvent
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from portal.access import private_practice
-from portal.accounts import now
+from portal.clock import now
 from portal.extensions import db
 from portal.models import PrivateEntry
 

@@ -15,7 +15,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from portal.access import NotFoundOrDenied
-from portal.accounts import AccountError, now
+from portal.accounts import AccountError
+from portal.clock import now
 from portal.extensions import db
 from portal.models import Practice, PracticeRole, RoleDecision, User
 from portal.queries.practices import normalise_code

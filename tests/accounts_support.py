@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from portal import accounts
+from portal import accounts, clock
 from portal.extensions import db
 from portal.models import Practice, PracticeRole, User
 
@@ -32,8 +32,8 @@ def set_role(app, email: str, code: str, status: str, role: str = "member") -> i
             practice_code=code,
             role=role,
             status=status,
-            requested_at=accounts.now(),
-            decided_at=None if status == "pending" else accounts.now(),
+            requested_at=clock.now(),
+            decided_at=None if status == "pending" else clock.now(),
         )
         db.session.add(grant)
         db.session.commit()

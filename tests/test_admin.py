@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.accounts import now
+from portal.clock import now
 from portal.extensions import db
 from portal.models import DatasetLoad
 from tests.accounts_support import make_user, outbox_link, post, sign_in

@@ -7,8 +7,8 @@ import contextlib
 
 import sqlalchemy as sa
 
-from portal.accounts import now
 from portal.audit import write_event
+from portal.clock import now
 from portal.extensions import db
 from portal.models import AuditEvent, User
 

@@ -279,8 +279,9 @@ def test_oauth_lifetimes(env_app):
 def test_oauth_refresh_grace_seconds(env_app, grace, replay_allowed):
     """A refresh token replayed 30 s after its rotation: inside a 45 s window it gets a new
     pair; after a 15 s one it ends the connection."""
+    from portal.clock import now
     from portal.connections.service import OAuthError, find_client, refresh
-    from portal.connections.tokens import hash_token, now
+    from portal.connections.tokens import hash_token
 
     application = env_app(OAUTH_REFRESH_GRACE_SECONDS=grace)
     tokens = _oauth_tokens(application)

@@ -19,12 +19,13 @@ from urllib.parse import unquote_plus
 from authlib.oauth2.rfc6749 import ClientMixin
 from flask import current_app
 
+from portal.clock import now
 from portal.connections import cimd
 from portal.connections.errors import OAuthError
 from portal.connections.redirects import check_redirect_uri, redirect_allowed
 from portal.connections.registration import CONTROL_CHARACTERS, client_metadata, row_fields
 from portal.connections.resource import SCOPE, SCOPES_SUPPORTED
-from portal.connections.tokens import hash_token, now
+from portal.connections.tokens import hash_token
 from portal.extensions import db
 from portal.models.oauth import OAuthClient
 

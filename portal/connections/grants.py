@@ -18,12 +18,13 @@ from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, TokenMixin, grants
 from authlib.oauth2.rfc7636 import CodeChallenge
 from flask import current_app
 
+from portal.clock import now
 from portal.connections.clients import Client, loads
 from portal.connections.errors import OAuthError
 from portal.connections.redirects import check_redirect_uri, redirect_allowed, redirect_host
 from portal.connections.registration import AUTH_METHODS, CONTROL_CHARACTERS
 from portal.connections.resource import check_grant_resource, requested_resource
-from portal.connections.tokens import hash_token, new_secret, now
+from portal.connections.tokens import hash_token, new_secret
 from portal.extensions import db
 from portal.models.oauth import AuthorizationCode, Connection, OAuthToken
 

@@ -17,9 +17,10 @@ from authlib.oauth2.rfc6749 import JsonPayload, JsonRequest
 from authlib.oauth2.rfc7591 import ClientRegistrationEndpoint
 from flask import request as http_request
 
+from portal.clock import now
 from portal.connections.errors import OAuthError
 from portal.connections.redirects import check_redirect_uri, url_parts
-from portal.connections.tokens import hash_token, new_secret, now
+from portal.connections.tokens import hash_token, new_secret
 from portal.extensions import db
 from portal.models.oauth import OAuthClient
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 
+from portal.clock import now
 from portal.connections.grants import revoke_family
 from portal.connections.registration import AUTH_METHODS
-from portal.connections.tokens import hash_token, now
+from portal.connections.tokens import hash_token
 from portal.extensions import db
 from portal.models.oauth import OAuthToken
 

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from authlib.oauth2 import OAuth2Error
 from werkzeug.datastructures import MultiDict
 
+from portal.clock import now
 from portal.connections.clients import Client, find_client
 from portal.connections.errors import OAuthError
 from portal.connections.grants import REFRESH_TOKEN_REUSED, AuthorizationCodeGrant, end_connection
 from portal.connections.registration import registration_request
 from portal.connections.server import server
-from portal.connections.tokens import now
 from portal.extensions import db
 from portal.models.oauth import AuthorizationCode, Connection, OAuthClient, OAuthToken
 

@@ -20,10 +20,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from portal.clock import now
 from portal.connections.resource import normalise_url
 from portal.extensions import db
 from portal.models import User
@@ -41,10 +42,6 @@ class TokenInfo:
     resource: str
     expires_at: datetime
     user: User = field(repr=False, compare=False)  # the owner, loaded by the same query
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def new_secret() -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.engine import Connection
 
+from portal.clock import now
 from portal.models import DatasetLoad
 
 # Markers the publications use for suppressed or not disclosed values: missing, never zero.
@@ -576,7 +577,7 @@ def record_load(
             rows_loaded=rows_loaded,
             synthetic=synthetic,
             status="loaded",
-            loaded_at=datetime.now(UTC).replace(tzinfo=None),
+            loaded_at=now(),
             **(DOWNLOAD.get() or {}),
         )
     )

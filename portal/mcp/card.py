@@ -18,7 +18,8 @@ from portal.connections.resource import MCP_PATH, SCOPES_SUPPORTED
 from portal.links import public_base_url, public_url
 from portal.mcp import methods
 from portal.mcp.registry import icons, registry
-from portal.mcp.transport import CARD_PATH, EVERY_VERSION
+from portal.mcp.transport import CARD_PATH
+from portal.mcp.versions import EVERY_VERSION
 
 bp = Blueprint("mcp_card", __name__)
 

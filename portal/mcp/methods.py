@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import mcp_types as types  # the wire types alone, without the SDK's client and server
+from pydantic import ValidationError
 
 from portal.access import NOT_FOUND_OR_DENIED, NotFoundOrDenied
+from portal.control_characters import find_in_json
 from portal.extensions import db
 from portal.mcp import audit, prompts, resources
 from portal.mcp.auth import TokenInfo
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, registry
 from portal.mcp.validation import check_arguments
+from portal.mcp.versions import LATEST_VERSION, SUPPORTED_VERSIONS
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,6 @@ class Call:
 
 
 def initialize(call: Call) -> types.InitializeResult:
-    from portal.mcp.transport import LATEST_VERSION, SUPPORTED_VERSIONS
 
     asked = call.request.params.protocol_version
     version = asked if asked in SUPPORTED_VERSIONS else LATEST_VERSION
@@ -230,3 +232,59 @@ HANDLERS: dict[str, Callable[[Call], Any]] = {
     "prompts/get": prompts_get,
     "completion/complete": complete,
 }
+
+
+def run(
+    message: types.JSONRPCRequest,
+    handler: Callable[[Call], types.Result],
+    version: str | None,
+    token: TokenInfo,
+    record: audit.Record,
+) -> types.Result:
+    """Check the params and run the handler, in either era; a protocol error raises RpcError
+    with the audit outcome set and the session rolled back."""
+    params = {"method": message.method}
+    if message.params is not None:
+        params["params"] = message.params
+        where = _control_characters(message.method, message.params)
+        if where is not None:
+            record.outcome = "invalid"
+            raise RpcError(
+                types.INVALID_PARAMS,
+                f"Invalid params: {where}: must not contain control characters",
+            )
+    try:
+        typed = types.client_request_adapter.validate_python(params)
+    except ValidationError as error:
+        record.outcome = "invalid"
+        raise RpcError(types.INVALID_PARAMS, _params_message(error)) from None
+
+    call = Call(token=token, request=typed, version=version, record=record)
+    try:
+        result = handler(call)
+    except RpcError as error:
+        db.session.rollback()
+        record.outcome = error.outcome
+        raise
+    except Exception:
+        db.session.rollback()
+        log.exception("MCP %s failed", message.method)
+        record.outcome = "error"
+        raise RpcError(types.INTERNAL_ERROR, "Internal error", outcome="error") from None
+    if record.outcome is None:
+        record.outcome = "ok"
+    return result
+
+
+def _control_characters(method: str, params: dict) -> str | None:
+    """Where the params hold control characters; a tool's arguments are the tool's to check
+    (a tool result with isError the assistant can correct, portal/mcp/validation.py)."""
+    if method == "tools/call":
+        params = {k: v for k, v in params.items() if k != "arguments"}
+    return find_in_json(params)
+
+
+def _params_message(error: ValidationError) -> str:
+    first = error.errors()[0] if error.errors() else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("params",))
+    return f"Invalid params: {where or 'params'}: {first.get('msg', 'invalid')}"[:300]

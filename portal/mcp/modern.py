@@ -31,11 +31,11 @@ from werkzeug.datastructures import Headers
 from portal.mcp import audit, methods, resources
 from portal.mcp.auth import TokenInfo
 from portal.mcp.registry import registry
+from portal.mcp.responses import json_text, jsonrpc_error
+from portal.mcp.versions import EVERY_VERSION, MODERN_VERSION, MODERN_VERSIONS, SUPPORTED_VERSIONS
 
 log = logging.getLogger(__name__)
 
-VERSION = "2026-07-28"
-VERSIONS = (VERSION,)  # the modern versions we serve; not every one the SDK knows
 LIST_TTL_MS = 3_600_000  # lists and discovery change only with a deploy
 READ_TTL_MS = 300_000  # resource contents change when data is loaded
 LISTS = frozenset(
@@ -45,8 +45,6 @@ LISTS = frozenset(
 
 def discover(_call: methods.Call) -> types.DiscoverResult:
     """What a modern client asks first: versions, capabilities, identity, instructions."""
-    from portal.mcp.transport import EVERY_VERSION
-
     return types.DiscoverResult(
         supported_versions=list(EVERY_VERSION),
         capabilities=types.ServerCapabilities(
@@ -72,10 +70,9 @@ HANDLERS = {
 def selects(message: types.JSONRPCRequest, headers: Headers) -> bool:
     """Whether this request is served the modern way: a 2026-07-28 header, or else the modern
     `_meta` on anything but `initialize` and a 2025-versioned request."""
-    from portal.mcp.transport import SUPPORTED_VERSIONS
 
     version = headers.get("MCP-Protocol-Version")
-    if version in VERSIONS:  # an initialize too: removed in 2026-07-28, so a 404
+    if version in MODERN_VERSIONS:  # an initialize too: removed in 2026-07-28, so a 404
         return True
     if message.method == "initialize" or version in SUPPORTED_VERSIONS:
         return False
@@ -86,11 +83,11 @@ def selects(message: types.JSONRPCRequest, headers: Headers) -> bool:
 def serve(
     message: types.JSONRPCRequest, payload: dict, token: TokenInfo, record: audit.Record
 ) -> Response:
-    from portal.mcp.transport import run
-
     # RFC 9110 §5.5: a field value's leading and trailing whitespace is not part of it
     headers = {key.lower(): value.strip() for key, value in request.headers.items()}
-    verdict = classify_inbound_request(payload, headers=headers, supported_modern_versions=VERSIONS)
+    verdict = classify_inbound_request(
+        payload, headers=headers, supported_modern_versions=MODERN_VERSIONS
+    )
     if isinstance(verdict, InboundLadderRejection):
         record.outcome = "invalid"
         return _error(message.id, _naming_every_version(verdict))
@@ -104,13 +101,13 @@ def serve(
         missing = methods.RpcError(types.METHOD_NOT_FOUND, f"Method not found: {message.method}")
         return _error(message.id, missing)
     try:
-        result = run(message, handler, VERSION, token, record)
+        result = methods.run(message, handler, MODERN_VERSION, token, record)
     except methods.RpcError as error:
         return _error(message.id, error)
     try:
-        body = serialize_server_result(message.method, VERSION, _complete(message, result))
+        body = serialize_server_result(message.method, MODERN_VERSION, _complete(message, result))
     except ValidationError:  # a result of ours that the 2026-07-28 schema refuses: our bug
-        log.exception("MCP %s: the result does not fit %s", message.method, VERSION)
+        log.exception("MCP %s: the result does not fit %s", message.method, MODERN_VERSION)
         record.outcome = "error"
         return _error(message.id, methods.RpcError(types.INTERNAL_ERROR, "Internal error"))
     return _response(message.id, body)
@@ -154,8 +151,6 @@ def _shared(uri: Any) -> bool:
 
 def _naming_every_version(rejection: InboundLadderRejection) -> InboundLadderRejection:
     """-32022 names both eras' versions (as the 2025 path does), so a client can pick one."""
-    from portal.mcp.transport import EVERY_VERSION
-
     if rejection.code != types.UNSUPPORTED_PROTOCOL_VERSION:
         return rejection
     requested = str(rejection.data["requested"])[:40]
@@ -167,14 +162,10 @@ def _naming_every_version(rejection: InboundLadderRejection) -> InboundLadderRej
 
 def _error(request_id, error: methods.RpcError | InboundLadderRejection) -> Response:
     """The spec's HTTP status for the code: 400 for bad requests, 404 for unknown methods."""
-    from portal.mcp.transport import jsonrpc_error
-
     status = ERROR_CODE_HTTP_STATUS.get(error.code, 200)
     return jsonrpc_error(status, error.code, error.message, request_id, error.data)
 
 
 def _response(request_id: str | int, body: dict[str, Any]) -> Response:
-    from portal.mcp.transport import json_text
-
     text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
     return json_text(f'{{"jsonrpc":"2.0","id":{json.dumps(request_id)},"result":{text}}}')

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,11 +26,12 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from portal.audit import known_name
 from portal.blueprints.errors import register_json_surface
-from portal.control_characters import find_in_json
-from portal.extensions import csrf, db, limiter
+from portal.extensions import csrf, limiter
 from portal.links import public_base_url
 from portal.mcp import audit, methods, modern, ratelimit
 from portal.mcp.auth import TokenInfo, check_request
+from portal.mcp.responses import jsonrpc_error, result_response
+from portal.mcp.versions import DEFAULT_VERSION, EVERY_VERSION, SUPPORTED_VERSIONS
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +45,6 @@ def _own_rate_limit() -> bool:
     return request.blueprint == bp.name
 
 
-SUPPORTED_VERSIONS = ("2025-11-25", "2025-06-18", "2025-03-26")  # the initialize era
-EVERY_VERSION = (*modern.VERSIONS, *SUPPORTED_VERSIONS)  # what -32022 and discovery name
-LATEST_VERSION = SUPPORTED_VERSIONS[0]
-DEFAULT_VERSION = "2025-03-26"  # a request without the header (spec: assume 2025-03-26)
-MODERN_ONLY_FIELDS = {"result_type", "ttl_ms", "cache_scope"}  # 2026-07-28 only (modern.py)
 NOTIFICATIONS = (
     "notifications/initialized",
     "notifications/cancelled",
@@ -66,33 +61,6 @@ def owns(path: str) -> bool:
     if path in (CARD_PATH, ABOUT_PREFIX) or path.startswith(ABOUT_PREFIX + "/"):
         return False
     return path in ("/mcp", "/mcp/") or path.startswith("/mcp/")
-
-
-def jsonrpc_error(
-    status: int, code: int, message: str, request_id=None, data: Any = None
-) -> Response:
-    """A JSON-RPC error response; `id` is null when the request's id could not be read
-    (JSON-RPC 2.0 §5: it must be present)."""
-    error = types.ErrorData(code=code, message=message, data=data)
-    body = types.JSONRPCError(jsonrpc="2.0", id=request_id, error=error)
-    payload = body.model_dump(by_alias=True, mode="json", exclude_none=True)
-    return _json({"jsonrpc": "2.0", "id": request_id, "error": payload["error"]}, status)
-
-
-def _json(payload: dict, status: int = 200) -> Response:
-    return json_text(json.dumps(payload, separators=(",", ":"), ensure_ascii=False), status)
-
-
-def json_text(text: str, status: int = 200) -> Response:
-    response = Response(text, status=status, mimetype="application/json")
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _result(request_id: str | int, result: types.Result) -> Response:
-    """The JSON-RPC response, serialised by pydantic in one pass (no intermediate dicts)."""
-    body = result.model_dump_json(by_alias=True, exclude_none=True, exclude=MODERN_ONLY_FIELDS)
-    return json_text(f'{{"jsonrpc":"2.0","id":{json.dumps(request_id)},"result":{body}}}')
 
 
 def _origin_allowed(origin: str | None) -> bool:
@@ -336,68 +304,12 @@ def _handle_post(record: audit.Record) -> Response:
             {"supported": list(EVERY_VERSION), "requested": version[:40]},
         )
     try:
-        result = run(message, handler, version, token, record)
+        result = methods.run(message, handler, version, token, record)
     except methods.RpcError as error:
         return jsonrpc_error(200, error.code, error.message, message.id, error.data)
-    return _result(message.id, result)
-
-
-def run(
-    message: types.JSONRPCRequest,
-    handler: Callable[[methods.Call], types.Result],
-    version: str | None,
-    token: TokenInfo,
-    record: audit.Record,
-) -> types.Result:
-    """Check the params and run the handler, in either era; a protocol error raises RpcError
-    with the audit outcome set and the session rolled back."""
-    params = {"method": message.method}
-    if message.params is not None:
-        params["params"] = message.params
-        where = _control_characters(message.method, message.params)
-        if where is not None:
-            record.outcome = "invalid"
-            raise methods.RpcError(
-                types.INVALID_PARAMS,
-                f"Invalid params: {where}: must not contain control characters",
-            )
-    try:
-        typed = types.client_request_adapter.validate_python(params)
-    except ValidationError as error:
-        record.outcome = "invalid"
-        raise methods.RpcError(types.INVALID_PARAMS, _params_message(error)) from None
-
-    call = methods.Call(token=token, request=typed, version=version, record=record)
-    try:
-        result = handler(call)
-    except methods.RpcError as error:
-        db.session.rollback()
-        record.outcome = error.outcome
-        raise
-    except Exception:
-        db.session.rollback()
-        log.exception("MCP %s failed", message.method)
-        record.outcome = "error"
-        raise methods.RpcError(types.INTERNAL_ERROR, "Internal error", outcome="error") from None
-    if record.outcome is None:
-        record.outcome = "ok"
-    return result
+    return result_response(message.id, result)
 
 
 def _valid_id(value: Any) -> bool:
     """MCP: a request id is a string or an integer (not null, a fraction, a bool, a list)."""
     return isinstance(value, str | int) and not isinstance(value, bool)
-
-
-def _control_characters(method: str, params: dict) -> str | None:
-    """Where the params hold control characters; a tool's arguments are the tool's to check
-    (a tool result with isError the assistant can correct, portal/mcp/validation.py)."""
-    if method == "tools/call":
-        params = {k: v for k, v in params.items() if k != "arguments"}
-    return find_in_json(params)
-
-
-def _params_message(error: ValidationError) -> str:
-    first = error.errors()[0] if error.errors() else {}
-    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("params",))
-    return f"Invalid params: {where or 'params'}: {first.get('msg', 'invalid')}"[:300]

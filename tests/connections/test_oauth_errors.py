@@ -9,7 +9,8 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from portal.connections.tokens import hash_token, now, verify_access_token
+from portal.clock import now
+from portal.connections.tokens import hash_token, verify_access_token
 from portal.extensions import db
 from portal.models.oauth import OAuthToken
 from tests.connections.oauth_flow import CALLBACK, Flow

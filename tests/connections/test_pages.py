@@ -7,8 +7,8 @@ from datetime import timedelta
 import httpx
 from flask import url_for
 
+from portal.clock import now
 from portal.connections import service
-from portal.connections.tokens import now
 from portal.extensions import db
 from portal.models.oauth import Connection, OAuthClient
 from tests.connections.oauth_flow import Flow

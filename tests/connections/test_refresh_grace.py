@@ -10,7 +10,8 @@ from datetime import timedelta
 
 import httpx
 
-from portal.connections.tokens import hash_token, now
+from portal.clock import now
+from portal.connections.tokens import hash_token
 from portal.extensions import db
 from portal.models.oauth import Connection, OAuthToken
 from tests.connections.oauth_flow import Flow
