@@ -28,7 +28,7 @@ from mcp_types.methods import serialize_server_result
 from pydantic import ValidationError
 from werkzeug.datastructures import Headers
 
-from portal.mcp import audit, methods, resources
+from portal.mcp import apps, audit, methods, resources
 from portal.mcp.auth import TokenInfo
 from portal.mcp.registry import registry
 from portal.mcp.responses import json_text, jsonrpc_error
@@ -52,7 +52,7 @@ def discover(_call: methods.Call) -> types.DiscoverResult:
             resources=types.ResourcesCapability(subscribe=False, list_changed=False),
             prompts=types.PromptsCapability(list_changed=False),
             completions=types.CompletionsCapability(),
-            extensions={},
+            extensions=apps.capability(),  # MCP Apps: the ui:// chart views
         ),
         instructions=methods.INSTRUCTIONS,
         ttl_ms=LIST_TTL_MS,

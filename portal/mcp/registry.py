@@ -85,6 +85,7 @@ class ToolSpec:
     output_schema: Schema | None = None
     # A fixture tool may return raw MCP content (a CallToolResult); ours return ToolOutput.
     raw: bool = False
+    meta: dict[str, Any] | None = None  # the tool's `_meta`, e.g. its MCP Apps view (ui://)
 
     def resolved_input_schema(self) -> dict[str, Any]:
         return _resolve(self.input_schema)
@@ -107,6 +108,8 @@ class ToolSpec:
         }
         if self.output_schema is not None:
             tool["outputSchema"] = _resolve(self.output_schema)
+        if self.meta:
+            tool["_meta"] = self.meta
         return tool
 
 

@@ -127,6 +127,9 @@ def _read_sources(_ctx, uri: str) -> list[types.TextResourceContents]:
 
 
 def register_defaults() -> None:
+    from portal.mcp.apps.views import register as register_views
+
+    register_views(registry)  # the MCP Apps chart views (ui://)
     registry.register(
         ResourceSpec(
             CATALOGUE_URI,

@@ -143,7 +143,13 @@ def test_resources_catalogue_and_sources(live):
         return listed, read
 
     listed, read = run_client(live, work)
-    assert {str(r.uri) for r in listed} == {"haresign://catalogue/metrics", "haresign://sources"}
+    assert {str(r.uri) for r in listed} == {
+        "haresign://catalogue/metrics",
+        "haresign://sources",
+        "ui://haresign/trend.v1.html",  # the MCP Apps chart views (tests/mcp/test_apps.py)
+        "ui://haresign/benchmark.v1.html",
+        "ui://haresign/compare.v1.html",
+    }
     catalogue = json.loads(read["haresign://catalogue/metrics"].contents[0].text)["metrics"]
     from portal.catalogue import METRICS
 

@@ -71,7 +71,7 @@ def test_server_discover(live):
         "resources": {"subscribe": False, "listChanged": False},
         "prompts": {"listChanged": False},
         "completions": {},
-        "extensions": {},
+        "extensions": {"io.modelcontextprotocol/ui": {"mimeTypes": ["text/html;profile=mcp-app"]}},
     }
     assert body["instructions"] == INSTRUCTIONS
     assert (body["ttlMs"], body["cacheScope"]) == (3_600_000, "public")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal.mcp import text
+from portal.mcp.apps.meta import BENCHMARK_URI, tool_meta
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.benchmarks import benchmark_or_national
@@ -164,6 +165,7 @@ TOOLS = [
             ("metric",),
         ),
         output_schema=SHAPE.schema,
+        meta=tool_meta(BENCHMARK_URI),  # drawn by an MCP Apps view; the text stays complete
         handler=get_benchmark,
     )
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from portal import access
 from portal.mcp import text
+from portal.mcp.apps.meta import COMPARE_URI, tool_meta
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.compare import MAX_PRACTICES, default_metrics
@@ -174,6 +175,7 @@ TOOLS = [
             ("practices",),
         ),
         output_schema=SHAPE.schema,
+        meta=tool_meta(COMPARE_URI),  # drawn by an MCP Apps view; the text stays complete
         handler=compare_practices,
     )
 ]

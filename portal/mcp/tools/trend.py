@@ -7,6 +7,7 @@ from typing import Any
 
 from portal.catalogue import METRICS, format_value
 from portal.mcp import text
+from portal.mcp.apps.meta import TREND_URI, tool_meta
 from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.mcp.tools import common
 from portal.queries.trend import NotMonthly, TrendChart, monthly_metrics, practice_trend_chart
@@ -113,6 +114,7 @@ TOOLS = [
             ("practice", "metric"),
         ),
         output_schema=SHAPE.schema,
+        meta=tool_meta(TREND_URI),  # drawn by an MCP Apps view; the text stays complete
         handler=get_trend,
     )
 ]
