@@ -85,10 +85,13 @@ def register_blueprints(app: Flask) -> None:
         admin,
         compare,
         docs,
+        groups,
         national,
         practices,
         private,
         public,
+        saved_groups,
+        watchlist,
     )
 
     app.register_blueprint(public.bp)
@@ -99,6 +102,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(private.bp)
+    app.register_blueprint(saved_groups.bp)
+    app.register_blueprint(watchlist.bp)  # also one-click unsubscribe (CSRF-exempt, no session)
+    app.register_blueprint(groups.bp)  # /pcns, /sub-icbs, /icbs, /regions dashboards
+
+    from portal.blueprints import briefing
+
+    app.register_blueprint(briefing.bp)  # printable practice and PCN briefings (HTML and PDF)
 
     from portal.connections import views as connections
 

@@ -44,10 +44,13 @@ def recompute(
     period: str,
     values: pd.DataFrame,
     hierarchy: pd.DataFrame | None = None,
+    shared: pd.DataFrame | None = None,
 ) -> None:
     """Store practice values, ranks, group values and the distribution for one metric-period.
 
     `values` has practice_code and either value (sum metrics) or numerator and denominator.
+    `shared`: figures counted at group levels only (telephony's shared phone accounts), with
+    pcn, sub_icb, icb and region codes (None where not filled) and the same value columns.
     """
     metric = METRICS[metric_id]
     if metric.aggregation == "sum":
@@ -83,7 +86,10 @@ def recompute(
     )
 
     _replace(conn, GroupMetric.__table__, metric_id, period)
-    bulk_insert(conn, GroupMetric.__table__, _groups(frame[valid & is_england], metric, period))
+    groups = _groups(frame[valid & is_england], metric, period)
+    if shared is not None and len(shared):
+        groups = _add_shared(groups, shared, metric, period)
+    bulk_insert(conn, GroupMetric.__table__, groups)
 
     _replace(conn, MetricDistribution.__table__, metric_id, period)
     included = pd.Series(value[in_dist])
@@ -152,6 +158,49 @@ def _groups(frame: pd.DataFrame, metric, period: str) -> pd.DataFrame:
     ]
 
 
+def _add_shared(groups: pd.DataFrame, shared: pd.DataFrame, metric, period: str) -> pd.DataFrame:
+    """Group rows with the shared figures added to their sums at every level their codes fill
+    (a group with only shared figures gets a row with no practices); values recomputed. The
+    shared rows are few, so plain Python over them is quicker than a groupby."""
+    sum_metric = metric.aggregation == "sum"
+    numerator = _floats(shared["value" if sum_metric else "numerator"])
+    denominator = np.zeros(len(shared)) if sum_metric else _floats(shared["denominator"])
+    valid = ~np.isnan(numerator) & (sum_metric | (np.nan_to_num(denominator) > 0))
+    extra: dict[tuple[str, str], list[float]] = {}
+    for level in LEVELS:
+        codes = [ENGLAND] * len(shared) if level == "england" else shared[level].tolist()
+        for code, num, den, ok in zip(codes, numerator, denominator, valid, strict=True):
+            if ok and isinstance(code, str):
+                sums = extra.setdefault((level, code), [0.0, 0.0])
+                sums[0] += num
+                sums[1] += den
+    if not extra:
+        return groups
+    groups = groups.reset_index(drop=True)
+    where = {key: i for i, key in enumerate(zip(groups["level"], groups["code"], strict=True))}
+    new = [key for key in extra if key not in where]
+    if new:
+        rows = pd.DataFrame({"level": [k[0] for k in new], "code": [k[1] for k in new]})
+        rows = rows.assign(metric=metric.id, period=period, practices=0, numerator=0.0)
+        groups = pd.concat([groups, rows.assign(denominator=0.0)], ignore_index=True)
+        where.update({key: len(groups) - len(new) + i for i, key in enumerate(new)})
+    numerators = groups["numerator"].to_numpy(dtype=float, na_value=0.0).copy()
+    denominators = groups["denominator"].to_numpy(dtype=float, na_value=0.0).copy()
+    for key, (num, den) in extra.items():
+        numerators[where[key]] += num
+        denominators[where[key]] += den
+    groups["numerator"] = numerators
+    if sum_metric:
+        groups["value"], groups["denominator"] = numerators, None
+    else:
+        groups["denominator"] = denominators
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = numerators / denominators * metric.scale
+        groups["value"] = np.where(denominators > 0, value, np.nan)
+    groups["practices"] = groups["practices"].astype(int)
+    return groups
+
+
 def _group_stats(groups: np.ndarray, size: int, numbers: dict, present: np.ndarray) -> pd.DataFrame:
     """Per group (0..size-1): sums of numerator and denominator (missing adds nothing), rows,
     and the mean and median of the practices' values, with numpy rather than a groupby."""
@@ -191,6 +240,11 @@ def refresh_all(conn: Connection) -> None:
     pairs = conn.execute(sa.select(table.c.metric, table.c.period).distinct()).all()
     for metric_id, period in pairs:
         if metric_id not in METRICS:
+            continue
+        if METRICS[metric_id].dataset == "telephony":  # its group sums add shared accounts
+            from portal.ingest import telephony  # imports this module
+
+            telephony.recompute_metric(conn, metric_id, period)
             continue
         rows = conn.execute(
             sa.select(

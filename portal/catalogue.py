@@ -175,6 +175,9 @@ METRICS: dict[str, Metric] = {
                 "Only practices on a cloud based telephony system that submits data appear; "
                 "no data is not zero calls.",
                 "Repeat calls from the same patient each count.",
+                "PCN, sub-ICB, ICB, region and England totals include calls to phone accounts "
+                "shared by several practices (published as 'Unassigned'), which no practice's "
+                "figure includes.",
             ),
         ),
         Metric(
@@ -185,19 +188,27 @@ METRICS: dict[str, Metric] = {
             dataset="telephony",
             definition="CBT003 answered calls (all wait bands) / CBT001 inbound calls x 100.",
             polarity="higher-is-better",
-            caveats=("Calls ended in a menu (CBT002) count as inbound but not answered.",),
+            caveats=(
+                "Calls ended in a menu (CBT002) count as inbound but not answered.",
+                "Group rates include calls to phone accounts shared by several practices.",
+            ),
         ),
         Metric(
             id="calls_missed",
             label="Missed calls",
             unit="calls",
             dataset="telephony",
-            definition="CBT004: inbound calls not answered (abandoned or timed out) in the month.",
+            definition="CBT004: inbound calls not answered (abandoned, timed out or sent to "
+            "voicemail) in the month.",
             polarity="lower-is-better",
             aggregation="sum",
             scale=1.0,
             decimals=0,
-            caveats=("A count, so it grows with list size: compare with inbound calls.",),
+            caveats=(
+                "A count, so it grows with list size: compare with inbound calls.",
+                "Missed calls include calls that went to voicemail.",
+                "Group totals include calls to phone accounts shared by several practices.",
+            ),
         ),
         Metric(
             id="callbacks_requested",
@@ -272,7 +283,9 @@ METRICS: dict[str, Metric] = {
             caveats=(
                 "Practices with no GP FTE or an undisclosed one have no value and are left out "
                 "of the national distribution.",
-                "GP FTE includes GPs in training.",
+                "GP FTE is the file's TOTAL_GP_FTE (all GPs, in training included) where it has "
+                "one; a file with only TOTAL_GP_EXL_FTE or TOTAL_GP_EXTGL_FTE gives GPs excluding "
+                "those in training (and locums), so its ratio runs higher.",
             ),
         ),
         Metric(

@@ -130,9 +130,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ODS_DSE_BASE_URL", "https://www.odsdatasearchandexport.nhs.uk", parse_base_url,
             "the ODS Data Search and Export API that `flask data fetch ods-practices` reads",
             "`https://www.odsdatasearchandexport.nhs.uk`"),
+    Setting("GPPS_BASE_URL", "https://www.gp-patient.co.uk", parse_base_url,
+            "the GP Patient Survey site whose reports page `flask data fetch gpps` reads",
+            "`https://www.gp-patient.co.uk`"),
     Setting("FETCH_USER_AGENT", BROWSER_USER_AGENT, str.strip,
             "User-Agent of `flask data fetch` (NHS England's firewall refuses library defaults)",
             "a desktop browser's"),
+    Setting("CHROMIUM_PATH", "/usr/bin/chromium", str.strip,
+            "the headless Chromium that renders briefing PDFs (`/practices/<ODS>/briefing.pdf`); "
+            "missing, those answer 503", "`/usr/bin/chromium` (Debian's `chromium`)"),
+    Setting("PDF_RENDER_TIMEOUT", 30.0, float,
+            "seconds one briefing PDF may take to render before the request answers 503", "`30`"),
 )  # fmt: skip
 
 FIXED = {  # not settings: the app's own choices

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal import accounts, api_keys
+from portal.alerts.tokens import unsubscribe_token
 from portal.connections import service
 from portal.extensions import db
 from portal.links import public_base_url
@@ -50,6 +51,7 @@ class World:
 
     reset_token: str
     verify_token: str
+    unsubscribe_token: str
     role_id: int
     key_id: int
     key_secret: str
@@ -79,6 +81,7 @@ def world(site) -> World:
         return World(
             reset_token=accounts.issue_token(member, "reset"),
             verify_token=accounts.issue_token(accounts.find_user(UNVERIFIED), "verify"),
+            unsubscribe_token=unsubscribe_token(member.id),
             role_id=role_id,
             key_id=key.id,
             key_secret=key.secret,
@@ -107,6 +110,9 @@ def sample_values(world: World) -> dict[str, object]:
         "dataset": "gpad",
         "rest": "unknown",
         "filename": "css/portal.css",
+        "kind": "pcns",
+        "group_id": 1,
+        "watch_id": 1,
     }
 
 
@@ -120,6 +126,9 @@ FORM_ROUTES = (
     "/api/keys",
     "/practices/<code>/private",
     "/oauth/authorize",
+    "/groups",
+    "/watchlist",
+    "/alerts/unsubscribe/<token>",
 )
 
 
@@ -152,6 +161,9 @@ def form_payloads(world: World) -> dict[str, tuple[bool, dict[str, str], int]]:
             },
             302,
         ),
+        "/groups": (True, {"name": "Made by HEAD"}, 302),
+        "/watchlist": (True, {"kind": "practice", "code": PRACTICE, "new_data": "1"}, 302),
+        "/alerts/unsubscribe/<token>": (False, {}, 200),
     }
 
 
@@ -169,6 +181,8 @@ def url_for_rule(app, path: str, world: World) -> str:
     values = sample_values(world)
     if path.startswith("/account/verify/"):
         values["token"] = world.verify_token
+    if path.startswith("/alerts/unsubscribe/"):
+        values["token"] = world.unsubscribe_token
     missing = rule.arguments - values.keys()
     assert not missing, f"{path}: add a sample value for {sorted(missing)} to sample_values"
     return rule.build({name: values[name] for name in rule.arguments})[1]

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from portal.access import public_practice
 from portal.api.routing import ApiError, Param, Route, not_found, parse_choice, parse_int
 from portal.catalogue import METRICS, Metric
-from portal.queries.areas import AREAS, Area, MetricPanel, area_dashboard
+from portal.queries.area_view import Breakdown, Details, SeriesMonth, area_view
+from portal.queries.areas import AREAS, Area, MetricPanel
 from portal.queries.benchmarks import benchmark_or_national, practice_benchmark
 from portal.queries.datasets import LoadedDataset, loaded_datasets
 from portal.queries.figures import (
@@ -21,6 +22,13 @@ from portal.queries.figures import (
     group_figures,
     metrics_of,
     practice_figures,
+)
+from portal.queries.groups import (
+    SORTS,
+    GroupNotFound,
+    GroupOverview,
+    MemberFigure,
+    group_overview,
 )
 from portal.queries.organisations import (
     LEVEL_NAMES,
@@ -34,7 +42,7 @@ from portal.queries.organisations import (
     list_practices,
     organisation_exists,
 )
-from portal.queries.patients import AgePyramid, age_pyramid
+from portal.queries.patients import AgePyramid
 from portal.queries.peers import Peer, practice_peers
 from portal.queries.practices import ODS_PRACTICE_CODE, PracticeDetails
 from portal.queries.search import MAX_LIMIT, PracticeHit, clean_query, search_practices
@@ -158,13 +166,19 @@ DATASET_PATH = Param(
 
 @dataclass(frozen=True)
 class PracticeArea:
-    """One dashboard area for a practice: the panels /practices/<code>/<area> shows (each
-    metric's latest figure with its benchmarks, its trend beside England, and the series'
-    source), plus patients by age and sex for the registered-patients area."""
+    """One dashboard area for a practice, as /practices/<code>/<area> and the MCP area tools
+    show it (portal.queries.area_view): each metric's latest figure with its benchmarks, its
+    trend beside England (`england_total`: every practice combined; `england_median_practice`:
+    the median open practice; `england_trend_is` names the one drawn), the area's details, the
+    latest month's breakdowns, the series period by period, and patients by age and sex for the
+    registered-patients area."""
 
     practice_code: str
     area: Area
     panels: list[MetricPanel]
+    details: Details | None
+    breakdowns: list[Breakdown]
+    series: list[SeriesMonth]
     age_pyramid: AgePyramid | None
 
 
@@ -193,10 +207,11 @@ def peers(user, code: str, offset: int, limit: int) -> tuple[int, list[Peer]]:
 
 
 def practice_area(user, code: str, area: str, months: int = 24) -> PracticeArea:
-    practice = public_practice(user, code, "api")
-    dashboard = area_dashboard(practice, AREAS[area], months=months)
-    pyramid = age_pyramid(practice.code) if area == "registered-patients" else None
-    return PracticeArea(practice.code, dashboard.area, dashboard.panels, pyramid)
+    view = area_view(public_practice(user, code, "api"), area, months)
+    return PracticeArea(
+        view.practice.code, view.area, view.panels, view.details, view.breakdowns, view.series,
+        view.age_pyramid,
+    )  # fmt: skip
 
 
 def organisations(user, level: str, offset: int, limit: int, parent: str | None = None):
@@ -289,6 +304,43 @@ def organisation_trend(
     return _monthly(lambda: group_trend_chart(level, code, metric, months, baseline))
 
 
+def organisation_overview(
+    user, level: str, code: str, metric: str | None = None, sort: str | None = None
+) -> GroupOverview | None:
+    """The group dashboard's figures (/pcns/<code> and the others) and, with a metric, its
+    member practices side by side: the same figures as the page and get_group_overview."""
+    try:
+        return group_overview(level, code, metric, sort)
+    except GroupNotFound:
+        return None
+
+
+def organisation_members(
+    user, level: str, code: str, metric: str, offset: int, limit: int, sort: str | None = None
+) -> tuple[int, list[MemberFigure]]:
+    found = organisation_overview(user, level, code, metric, sort)
+    if found is None:
+        raise not_found()
+    return _slice(found.comparison.members if found.comparison else [], offset, limit)
+
+
+SORT_PARAM = Param(
+    "sort",
+    "Order of the member practices: name, code, value or change; a leading - reverses "
+    "(practices without a value come last either way). Default: name.",
+    {"type": "string", "enum": [k for key in SORTS for k in (key, f"-{key}")]},
+    parse_choice([k for key in SORTS for k in (key, f"-{key}")]),
+)
+GROUP_DESCRIPTION = (
+    "Each figure is the group's ratio of sums over its member practices (a sum for counts), "
+    "precomputed at load time; change is since the period before; the SPC variation is the "
+    "latest month's Making Data Count category. With a metric, every member practice's value "
+    "in the group's latest period with its 95% interval, change, SPC signal and funnel band "
+    "against England (99.8% limits flag outliers). The same figures as the page and the MCP "
+    "tool get_group_overview."
+)
+
+
 # --- the route table ---------------------------------------------------------------------------
 
 FIGURE_FILTERS = (PRACTICE_FILTER, *ORGANISATION_FILTERS, PERIOD)
@@ -311,8 +363,9 @@ TREND_DESCRIPTION = (
     "A Making Data Count XmR chart: each month's value with the special-cause rules it takes "
     "part in (beyond_limit, trend, two_of_three, run) and its variation category, the mean, the "
     "natural process limits (mean ± 2.66 × mean moving range), trial limits below 12 values, "
-    "and the variation icon (the latest value's category). The same chart as the area pages "
-    "and the MCP tool get_trend."
+    "and the variation icon (the latest value's category). `breaks` lists the series breaks "
+    "(the publisher's changes of method) inside the months charted, each with its first period "
+    "and reason. The same chart as the area pages and the MCP tool get_trend."
 )
 
 ROUTES: list[Route] = [
@@ -385,7 +438,8 @@ ROUTES: list[Route] = [
         "/practices/{code}/{area}",
         "get_practice_area",
         "Practices",
-        "One dashboard area for a practice: every metric's latest figure, benchmarks and trend",
+        "One dashboard area for a practice: every metric's latest figure, benchmarks and trend, "
+        "its details, breakdowns and series",
         practice_area,
         PracticeArea,
         (
@@ -408,7 +462,12 @@ ROUTES: list[Route] = [
         ),
         may_not_find=True,
         description="The same figures as the practice's area page and the MCP area tools. "
-        "Metrics with no value for the practice are left out.",
+        "Metrics with no value for the practice are left out. `details` is workforce, patient "
+        "experience or funding beyond the metrics (null elsewhere); `breakdowns` split the "
+        "latest month of appointments (status, staff type, mode, booking lead time), telephony "
+        "(answered calls by wait and by length) and online consultations (type, weekday, time "
+        "of day); `series` is every metric's value period by period. England is named twice: "
+        "`england_total` (every practice combined) and `england_median_practice`.",
     ),
     Route(
         "/practices/{code}/trends/{metric}",
@@ -477,6 +536,38 @@ ROUTES: list[Route] = [
         description=TREND_DESCRIPTION,
     ),
     Route(
+        "/organisations/{level}/{code}/overview",
+        "get_organisation_overview",
+        "Organisations",
+        "A group dashboard: the group's figures for every area and its member practices",
+        organisation_overview,
+        GroupOverview,
+        (
+            LEVEL_PATH,
+            ORG_PATH,
+            replace(
+                METRIC_FILTER,
+                description="Also compare every member "
+                "practice on this metric (an id from /metrics).",
+            ),
+            SORT_PARAM,
+        ),
+        may_not_find=True,
+        description=GROUP_DESCRIPTION,
+    ),
+    Route(
+        "/organisations/{level}/{code}/members/{metric}",
+        "list_organisation_members",
+        "Organisations",
+        "Every member practice's value of one metric beside its group's and England's",
+        organisation_members,
+        MemberFigure,
+        (LEVEL_PATH, ORG_PATH, METRIC_PATH, SORT_PARAM),
+        paginated=True,
+        may_not_find=True,
+        description=GROUP_DESCRIPTION,
+    ),
+    Route(
         "/datasets",
         "list_datasets",
         "Figures",
@@ -531,3 +622,7 @@ ROUTES: list[Route] = [
         description="The practice's latest period unless `period` is given.",
     ),
 ]
+
+from portal.api.saved_groups import ROUTES as SAVED_GROUP_ROUTES  # noqa: E402
+
+ROUTES += SAVED_GROUP_ROUTES  # /groups: the key owner's saved groups

@@ -1,40 +1,27 @@
 """Practice dashboards: `/practices/<ODS>` (overview) and `/practices/<ODS>/<area>`."""
 
 from flask import Blueprint, abort, render_template
+from flask_login import current_user
 
+from portal import access
 from portal.blueprints.downloads import csv_response
-from portal.queries.areas import (
-    AREAS,
-    area_dashboard,
-    benchmark_rows,
-    get_area,
-    practice_headlines,
-    trend_rows,
-)
+from portal.queries.area_view import area_view, breakdown_rows
+from portal.queries.areas import AREAS, benchmark_rows, get_area, practice_headlines, trend_rows
 from portal.queries.benchmarks import practice_benchmark, practice_trend
 from portal.queries.deprivation import deprivation
-from portal.queries.funding import funding
-from portal.queries.patient_experience import patient_experience
 from portal.queries.patients import age_pyramid
-from portal.queries.practices import get_practice
 from portal.queries.trend import panel_chart
-from portal.queries.workforce import workforce
-
-# Areas whose query module has more than the catalogue metrics: shown below the metric panels.
-DETAILS = {
-    "workforce": workforce,
-    "patient-experience": patient_experience,
-    "funding": funding,
-}
 
 bp = Blueprint("practices", __name__, url_prefix="/practices")
+TABLES = {"latest": benchmark_rows, "trend": trend_rows, "breakdowns": breakdown_rows}
 
 
 def _practice_or_404(code: str):
-    practice = get_practice(code)
-    if practice is None:
+    """The practice as `portal.access` allows the pages to read it (the API and MCP ask too)."""
+    try:
+        return access.public_practice(current_user, code, "pages")
+    except access.NotFoundOrDenied:
         abort(404)
-    return practice
 
 
 @bp.get("/<code>")
@@ -59,14 +46,14 @@ def area(code: str, area: str):
     selected = get_area(area)
     if selected is None:
         abort(404)
-    dashboard = area_dashboard(practice, selected)
+    view = area_view(practice, selected.slug)
     return render_template(
         "practices/area.html",
         practice=practice,
-        dashboard=dashboard,
-        charts={p.metric.id: panel_chart(practice, p) for p in dashboard.panels},
-        pyramid=age_pyramid(practice.code) if selected.slug == "registered-patients" else None,
-        details=DETAILS[selected.slug](practice) if selected.slug in DETAILS else None,
+        dashboard=view,
+        charts={p.metric.id: panel_chart(practice, p) for p in view.panels},
+        pyramid=view.age_pyramid,
+        details=view.details,
         areas=AREAS.values(),
         current=selected.slug,
     )
@@ -76,8 +63,7 @@ def area(code: str, area: str):
 def area_csv(code: str, area: str, table: str):
     practice = _practice_or_404(code)
     selected = get_area(area)
-    if selected is None or table not in ("latest", "trend"):
+    if selected is None or table not in TABLES:
         abort(404)
-    dashboard = area_dashboard(practice, selected)
-    rows = benchmark_rows(dashboard) if table == "latest" else trend_rows(dashboard)
+    rows = TABLES[table](area_view(practice, selected.slug))
     return csv_response(rows, f"{practice.code}-{selected.slug}-{table}.csv")

@@ -4,7 +4,9 @@ import math
 from pathlib import Path
 
 from portal.links import public_base_url
+from portal.queries.coverage import metric_coverage
 from portal.queries.datasets import any_synthetic
+from portal.series_breaks import breaks_within
 from portal.sources import SOURCES, period_label
 
 # Built by `make assets` (scripts/build_assets.py) from npm nhsuk-frontend and chart.js.
@@ -32,6 +34,18 @@ def init_app(app) -> None:
         """monthly | annual: how a metric's periods are written."""
         source = SOURCES.get(metric.dataset)
         return source.cadence if source else "monthly"
+
+    @app.template_global()
+    def series_breaks(metric_id: str, series) -> list:
+        """The series breaks inside a charted series (points with a period), for a note."""
+        periods = [p.period for p in series]
+        return breaks_within(metric_id, min(periods), max(periods)) if periods else []
+
+    @app.template_global()
+    def publication_coverage(metric_id: str, period: str):
+        """A figure's publication coverage where it is only part of England, else None."""
+        found = metric_coverage(metric_id, period)
+        return found if found is not None and found.partial else None
 
     @app.template_filter("number")
     def number(value, decimals: int = 0):

@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 from portal.extensions import db
 from portal.queries.practices import count_practices
-from portal.queries.search import SearchError, search_practices
+from portal.queries.search import SearchError, search_groups, search_practices
 
 bp = Blueprint("public", __name__)
 
@@ -22,7 +22,8 @@ def search():
         hits = search_practices(text, limit=50)
     except SearchError as exc:
         return render_template("search.html", query=text[:100], error=str(exc), hits=[]), 400
-    return render_template("search.html", query=text, error=None, hits=hits)
+    groups = search_groups(text)  # PCNs and ICBs by name and code, listed above the practices
+    return render_template("search.html", query=text, error=None, hits=hits, groups=groups)
 
 
 @bp.get("/search/suggest")

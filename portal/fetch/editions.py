@@ -8,12 +8,12 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import httpx
 
 from portal.fetch.download import FetchError, get_page
-from portal.fetch.publishers import EPCN_WORKBOOK, STATISTICAL, nhs_digital, ods_dse
+from portal.fetch.publishers import EPCN_WORKBOOK, STATISTICAL, gp_patient, nhs_digital, ods_dse
 from portal.sources import SOURCES, period_label
 
 MONTH_NAMES = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -68,6 +68,19 @@ def period_of_england_year(slug: str) -> str | None:
     if not match or int(match.group(2)) != (int(match.group(1)) + 1) % 100:
         return None
     return f"{match.group(1)}-{match.group(2)}"
+
+
+def financial_year_slug(period: str) -> str:
+    """'2024-25' -> '2024-25' (QOF editions are named for their financial year)."""
+    return period
+
+
+def period_of_financial_year(slug: str) -> str | None:
+    """'2024-25' -> '2024-25'; anything else (a supporting page, '2018-19-pas') -> None."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", slug)
+    if not match or int(match.group(2)) != (int(match.group(1)) + 1) % 100:
+        return None
+    return slug
 
 
 @dataclass(frozen=True)
@@ -126,16 +139,40 @@ PUBLICATIONS: dict[str, Publication] = {
     ),
 }  # fmt: skip
 
+# QOF: one raw-data zip per year for both datasets ('QOF2425.zip', 'QOF 2022-23 Raw data .csv
+# files.zip', 'QOF_2122_V2.zip'), holding PREVALENCE, ACHIEVEMENT (by region from 2022-23) and
+# MAPPING_INDICATORS; each dataset's loader takes its own files from it and skips the rest.
+QOF = Publication(
+    "quality-and-outcomes-framework-achievement-prevalence-and-exceptions-data",
+    financial_year_slug,
+    (r"QOF[ _-]?(?:\d{4}|\d{4}-\d{2})(?:[ _-][^/]*)?\.zip",),
+    period_of_financial_year,
+    r"\d{4}-\d{2}",
+    "2024-25",
+)
+PUBLICATIONS |= {"qof-prevalence": QOF, "qof-achievement": QOF}
+
+# GP Patient Survey (Ipsos): the practice results CSV of a survey year, linked from the survey's
+# reports page (read first, which also starts the session its download links want) either
+# directly or through `FileDownload/Download?fileRedirect=<year>/…/<file>`.
+GPPS = "gpps"
+GPPS_PAGE = "/surveysandreports"
+GPPS_FILE = r"GPPS_{year}_Practice_data_\(weighted\)_\(csv\)(?:_v\d+)?_PUBLIC(?:_v\d+)?\.csv"
+
 REFERENCE: dict[str, tuple[Callable[[], str], str]] = {  # dataset -> (address, file name)
     "ods-practices": (lambda: ods_dse("/api/getReport?report=epraccur"), "epraccur.csv"),
     "ods-pcns": (lambda: nhs_digital(EPCN_WORKBOOK), "epcn.zip"),
 }
 
-FETCHABLE = (*REFERENCE, *PUBLICATIONS)
+FETCHABLE = (*REFERENCE, *PUBLICATIONS, GPPS)
 
 
 def period_problem(dataset: str, period: str) -> str | None:
     """Why `period` cannot name an edition of `dataset` (None when it can)."""
+    if dataset == GPPS:
+        if re.fullmatch(r"20\d{2}", period):
+            return None
+        return f"{period!r} is not a period of {dataset} like 2025"
     publication = PUBLICATIONS.get(dataset)
     if publication is None:  # ODS: `edition` says it has no periods
         return None
@@ -161,6 +198,8 @@ def edition(http: httpx.Client, dataset: str, period: str | None) -> Edition:
         address, name = REFERENCE[dataset]
         url = address()
         return Edition(dataset, CURRENT, url, (RemoteFile(url, name),), republishable=False)
+    if dataset == GPPS:
+        return gpps_edition(http, period)
     publication = PUBLICATIONS[dataset]
     if period is None:
         listed = listed_periods(http, dataset)
@@ -182,8 +221,29 @@ def edition(http: httpx.Client, dataset: str, period: str | None) -> Edition:
     return Edition(dataset, period, page, files)
 
 
+def gpps_edition(http: httpx.Client, year: str | None) -> Edition:
+    """The survey year's practice results CSV (the newest linked when `year` is None)."""
+    page = gp_patient(GPPS_PAGE)
+    links = page_links(get_page(http, page), page)
+    if year is None:
+        years = gpps_years(links)
+        if not years:
+            raise FetchError(f"{page}: no GP Patient Survey practice results linked")
+        year = years[-1]
+    return Edition(GPPS, year, page, (pick(links, GPPS_FILE.format(year=year), page),))
+
+
+def gpps_years(links: list[RemoteFile]) -> list[str]:
+    """The survey years whose practice results a page links to, oldest first."""
+    pattern = GPPS_FILE.format(year=r"(20\d{2})")
+    return sorted({m.group(1) for f in links if (m := re.fullmatch(pattern, f.name, re.I))})
+
+
 def listed_periods(http: httpx.Client, dataset: str) -> list[str]:
     """The periods of the editions the series page links to, oldest first."""
+    if dataset == GPPS:
+        page = gp_patient(GPPS_PAGE)
+        return gpps_years(page_links(get_page(http, page), page))
     publication = PUBLICATIONS[dataset]
     base = urlsplit(publication.series_url).path.rstrip("/") + "/"
     periods = set()
@@ -195,11 +255,15 @@ def listed_periods(http: httpx.Client, dataset: str) -> list[str]:
 
 
 def page_links(text: str, page: str) -> list[RemoteFile]:
-    """Every link on a page, made absolute, with its URL-decoded last segment as its name."""
+    """Every link on a page, made absolute, with its URL-decoded last segment as its name (of
+    a `fileRedirect=` download link, the last segment of the file it redirects to)."""
     links = {}
     for href in _HREF.findall(text):
         url = urljoin(page, html.unescape(href).strip())
-        links[url] = RemoteFile(url, unquote(urlsplit(url).path.rsplit("/", 1)[-1]))
+        parts = urlsplit(url)
+        redirect = parse_qs(parts.query).get("fileRedirect")
+        path = redirect[0] if redirect else unquote(parts.path)
+        links[url] = RemoteFile(url, path.rsplit("/", 1)[-1])
     return list(links.values())
 
 

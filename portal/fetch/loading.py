@@ -18,6 +18,7 @@ from portal.fetch.editions import Edition, edition
 from portal.ingest import LOADERS, load_paths
 from portal.ingest.base import DOWNLOAD, IngestError, Progress
 from portal.models import DatasetLoad
+from portal.models.datasets import COVERAGE_PART
 
 LOADED, REPLACED, UNCHANGED, WOULD_FETCH = "loaded", "replaced", "unchanged", "would fetch"
 NEEDS_FORCE, FAILED = "needs --force", "failed"
@@ -118,10 +119,11 @@ def loaded_files(dataset: str, period: str) -> list[LoadedFile]:
 
 
 def latest_loaded(dataset: str) -> str | None:
-    """The newest period loaded of a dataset."""
+    """The newest period loaded of a dataset (a coverage table alone does not load a month)."""
     t = DatasetLoad.__table__
     with db.engine.connect() as conn:
-        return conn.scalar(sa.select(sa.func.max(t.c.period)).where(t.c.dataset == dataset))
+        newest = sa.select(sa.func.max(t.c.period)).where(t.c.dataset == dataset)
+        return conn.scalar(newest.where(t.c.part != COVERAGE_PART))
 
 
 def _takes_period(dataset: str) -> bool:

@@ -22,6 +22,11 @@ def ods_dse(path: str) -> str:
     return current_app.config["ODS_DSE_BASE_URL"] + path
 
 
+def gp_patient(path: str) -> str:
+    """A page or file on the GP Patient Survey's site, gp-patient.co.uk (GPPS_BASE_URL)."""
+    return current_app.config["GPPS_BASE_URL"] + path
+
+
 def user_agent() -> str:
     """The User-Agent of every fetch: NHS England's firewall turns away library defaults."""
     return current_app.config["FETCH_USER_AGENT"]

@@ -13,7 +13,8 @@ from portal.ingest.base import Progress
 
 # ODS first (the practices every figure hangs on), then list sizes (rates per 1,000), the rest
 ORDER = ("ods-practices", "ods-pcns", "patients-registered", "gpad", "online-consultations",
-         "telephony", "workforce", "payments")  # fmt: skip
+         "telephony", "workforce", "payments", "qof-prevalence", "qof-achievement",
+         "gpps")  # fmt: skip
 
 
 def plan(dataset: str) -> list[str]:

@@ -54,6 +54,9 @@ LOADERS: dict[str, Loader] = {
     deprivation.DATASET: deprivation.load,
 }
 
+# Loaders that take all the files of one path (a month's zip of regional files) at once.
+GROUPED_LOADERS: dict[str, Loader] = {telephony.DATASET: telephony.load_files}
+
 DATA_SUFFIXES = (".csv", ".csv.gz", ".xlsx")
 
 
@@ -81,6 +84,11 @@ def load_paths(
     results: list[LoadResult] = []
     for path in paths:
         with expand(Path(path)) as files:
+            if dataset in GROUPED_LOADERS:  # the files of one zip or folder load together
+                with gc_paused():
+                    grouped = GROUPED_LOADERS[dataset]
+                    results.extend(grouped(files, synthetic=synthetic, progress=progress))
+                continue
             for file in files:
                 if progress:
                     progress(f"loading {file.name}")

@@ -26,8 +26,9 @@ from sqlalchemy.engine import Connection
 from portal.clock import now
 from portal.models import DatasetLoad
 
-# Markers the publications use for suppressed or not disclosed values: missing, never zero.
-MISSING_MARKERS = ["", "*", "-", "ND", "NA", "N/A", "..", ":"]
+# Markers the publications use for suppressed, not disclosed, estimated or not supplied values
+# (workforce: ND, NA, EST, NS): missing, never zero.
+MISSING_MARKERS = ["", "*", "-", "ND", "NA", "N/A", "EST", "NS", "..", ":"]
 
 # More than any practice could hold in a month (or a year): a count above it is a corrupt value.
 MAX_COUNT = 10_000_000

@@ -10,13 +10,16 @@ GPAD crosstab.
   about 190 in real data, so totals and shares are plausible but breakdowns are coarse.
 - Online consultations: the practice-level long file (nine metrics) per month, and the
   day-and-time file for the latest month.
-- Cloud Based Telephony: built to the documented layout (no real file
-  was available), with stray spaces in column names as the publication has.
+- Cloud Based Telephony: the real "By Durations" layout, one CSV per region plus `Unmapped`
+  inside a zip per month, with a few shared phone accounts (`PRACTICE_CODE = Unassigned`).
+  To stay quick, each practice's month is one row set dated the 1st (the real files have one
+  per day) and the wait and call-length figures use a few of the real bands.
 """
 
 from __future__ import annotations
 
 import calendar
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -35,8 +38,13 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 TIME_BANDS = ["00:00 - 05:59", "06:00 - 07:59", "08:00 - 09:59", "10:00 - 11:59",
               "12:00 - 13:59", "14:00 - 15:59", "16:00 - 17:59", "18:00 - 23:59"]  # fmt: skip
 TIME_SHAPE = np.array([0.02, 0.05, 0.22, 0.2, 0.15, 0.16, 0.14, 0.06])
-WAIT_BANDS = ["Under 1 minute", "1 to 5 minutes", "Over 5 minutes"]
-LENGTH_BANDS = ["Under 3 minutes", "3 minutes and over"]
+# A few of the real bands (seconds): waits for answered calls and missed calls, call lengths
+# (the real files use the same labels for waits and lengths; the demo keeps them apart).
+WAIT_BANDS = ["1_30", "31_60", "121_180", ">300"]
+MISSED_BANDS = ["61_90", ">300"]
+LENGTH_BANDS = ["61_90", "181_240", "241_300"]
+CBT_HEADER = ["Date", "REGION_CODE", "ICB_CODE", "SUB_ICB_LOCATION_CODE", "PCN_CODE",
+              "PRACTICE_CODE", "Indicator", "Duration", "Value"]  # fmt: skip
 CATEGORIES = ["General Consultation Routine", "General Consultation Acute", "Clinical Triage",
               "Planned Clinics"]  # fmt: skip
 # Months written, counted back from the latest. Every month loaded costs a recompute of each
@@ -66,6 +74,8 @@ def write_activity(folder: Path, england, rng: np.random.Generator) -> dict[str,
     practices = england.open_practices()
     pcn_names = {code: name for code, name, _ in england.pcns}
     sub_names = {code: name for code, _, name, _ in england.sub_icbs}
+    icb_of = {code: icb for code, _, _, icb in england.sub_icbs}
+    region_of = {sub: {c: r for c, _, _, r in england.icbs}[icb] for sub, icb in icb_of.items()}
     n = len(practices)
     suppliers = rng.choice(["EMIS", "TPP", "EMIS/EVERGREENLIFE"], n)
     people = {
@@ -75,8 +85,10 @@ def write_activity(folder: Path, england, rng: np.random.Generator) -> dict[str,
                  for p, s in zip(practices, suppliers, strict=True)],
         # GP_CODE,GP_NAME,PCN_CODE,SUB_ICB_LOCATION_CODE
         "oc": [",".join(_field(x) for x in (p.code, p.name, p.pcn, p.sub_icb)) for p in practices],
-        # PRACTICE_CODE,PCN_CODE,SUB_ICB_LOCATION_CODE
-        "cbt": [f"{p.code},{p.pcn},{p.sub_icb}" for p in practices],
+        # REGION_CODE,ICB_CODE,SUB_ICB_LOCATION_CODE,PCN_CODE,PRACTICE_CODE
+        "cbt": [f"{region_of[p.sub_icb]},{icb_of[p.sub_icb]},{p.sub_icb},{p.pcn},{p.code}"
+                for p in practices],
+        "region": [region_of[p.sub_icb] for p in practices],
         "code": [p.code for p in practices],
     }  # fmt: skip
     traits = {
@@ -182,7 +194,8 @@ def _oc_times(folder: Path, month, people, submissions, rng) -> Path:
 
 
 def _telephony_month(folder: Path, month, people, sizes, traits, rng) -> Path:
-    """Inbound = ended in menu + answered + missed; callbacks made <= requested."""
+    """Inbound = ended in menu + answered + missed; callbacks made <= requested. One CSV per
+    region plus Unmapped in the month's zip; bands with no calls are left out, as published."""
     n = len(sizes)
     on = traits["cbt_on"] & (sizes > 0)
     inbound = np.round(sizes * traits["calls"] / 1000 * rng.uniform(0.9, 1.1, n))
@@ -191,21 +204,55 @@ def _telephony_month(folder: Path, month, people, sizes, traits, rng) -> Path:
     missed = inbound - answered - menu
     requested = np.round(missed * rng.beta(4, 4, n))
     made = np.round(requested * rng.beta(12, 2, n))
-    wait = np.round(answered[:, None] * rng.dirichlet([8, 5, 1], n))
-    length = np.round(answered[:, None] * rng.dirichlet([3, 5], n))
-    rows = [("CBT001", "", inbound), ("CBT002", "", menu), ("CBT004", "", missed),
-            ("CBT005", "", requested), ("CBT006", "", made)]  # fmt: skip
+    wait = _split(answered, rng.dirichlet([6, 3, 2, 1], n))
+    missing = _split(missed, rng.dirichlet([3, 2], n))
+    length = _split(answered, rng.dirichlet([2, 5, 2], n))
+    rows = [("CBT001", "TOTAL", inbound), ("CBT002", "TOTAL", menu),
+            ("CBT005", "TOTAL", requested), ("CBT006", "TOTAL", made)]  # fmt: skip
     rows += [("CBT003", band, wait[:, i]) for i, band in enumerate(WAIT_BANDS)]
+    rows += [("CBT004", band, missing[:, i]) for i, band in enumerate(MISSED_BANDS)]
     rows += [("CBT007", band, length[:, i]) for i, band in enumerate(LENGTH_BANDS)]
-    date = f"{month:%d/%m/%Y}"
-    lines = []
+    date = f"{month:%Y-%m}-01"
+    regions: dict[str, list[str]] = {region: [] for region in sorted(set(people["region"]))}
     for indicator, band, values in rows:
-        shown = values.astype(int).tolist()
-        lines += [
-            f"{date},{prefix},{indicator},{band},{shown[i]}"
-            for i, prefix in enumerate(people["cbt"])
-            if on[i]
+        shown = values.tolist()
+        for i, prefix in enumerate(people["cbt"]):
+            if on[i] and shown[i] > 0:
+                regions[people["region"][i]].append(
+                    f"{date},{prefix},{indicator},{band},{shown[i]:.1f}"
+                )
+    # shared phone accounts: one per region at its first practice's PCN, and one Unmapped
+    for region, prefix in {people["region"][i]: people["cbt"][i] for i in range(n)}.items():
+        where = prefix.rsplit(",", 1)[0]
+        regions[region] += _shared_rows(date, where, rng)
+    regions["Unmapped"] = _shared_rows(date, "Unmapped,Unmapped,Unmapped,Unmapped", rng)
+    title = f"Cloud Based Telephony By Durations - {month:%B %Y}"
+    archive = folder / f"{title}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zipped:
+        for region, lines in regions.items():
+            text = ",".join(CBT_HEADER) + "\n" + "\n".join(lines) + "\n"
+            zipped.writestr(f"{title}_{region}.csv", text)
+    return archive
+
+
+def _split(total: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Whole-number parts of each total in the given shares (the last part takes the rest)."""
+    parts = np.floor(total[:, None] * shares)
+    parts[:, -1] = total - parts[:, :-1].sum(axis=1)
+    return parts
+
+
+def _shared_rows(date: str, where: str, rng: np.random.Generator) -> list[str]:
+    """A shared account's month: inbound, answered (one wait and one length band), missed."""
+    inbound = float(rng.integers(200, 2000))
+    answered = float(np.round(inbound * 0.7))
+    missed = inbound - answered
+    return [
+        f"{date},{where},Unassigned,{indicator},{band},{value:.1f}"
+        for indicator, band, value in [
+            ("CBT001", "TOTAL", inbound),
+            ("CBT003", "31_60", answered),
+            ("CBT004", ">300", missed),
+            ("CBT007", "121_180", answered),
         ]
-    header = ["Date", " PRACTICE_CODE", "PCN_CODE ", "SUB_ICB_LOCATION_CODE", "Indicator", "Band",
-              " Value "]  # fmt: skip
-    return _write(folder / f"Cloud_Based_Telephony_Practice_Level_{month:%Y-%m}.csv", header, lines)
+    ]

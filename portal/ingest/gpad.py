@@ -2,10 +2,10 @@
 
 A month is published as a zip of regional crosstab CSVs plus Mapping.csv. Each crosstab file
 loads in one transaction that replaces its practices' appointments for the month; the
-hierarchy comes from Patients Registered's map, so Mapping.csv (and the coverage file) is
-recognised and skipped. The file is read with pyarrow and summed per practice before anything
-is written: an England month (about 1.2 million rows) becomes one row per practice holding each
-dimension's counts (models/appointments.py).
+hierarchy comes from Patients Registered's map, so Mapping.csv is recognised and skipped; the
+coverage file fills dataset_coverage (ingest/gpad_coverage.py). The file is read with pyarrow
+and summed per practice before anything is written: an England month (about 1.2 million rows)
+becomes one row per practice holding each dimension's counts (models/appointments.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from portal import benchmarks
+from portal.ingest import gpad_coverage
 from portal.ingest.base import (
     MAX_COUNT,
     MISSING_MARKERS,
@@ -63,10 +64,8 @@ def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None
         if progress:
             progress(f"skipping {path.name}: the practice hierarchy comes from Patients Registered")
         return []
-    if "INCLUDED_PRACTICES" in header:
-        if progress:
-            progress(f"skipping {path.name}: practice coverage is not stored")
-        return []
+    if "INCLUDED_PRACTICES" in header:  # England's coverage per month, for figures' labels
+        return gpad_coverage.load(path, progress)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise IngestError(

@@ -3,7 +3,12 @@
 `qof-prevalence` loads PREVALENCE_<yyyy> (one row per practice and register) and
 `qof-achievement` loads ACHIEVEMENT_<yyyy> (long: PRACTICE_CODE, INDICATOR_CODE, MEASURE, VALUE);
 both load MAPPING_INDICATORS_<yyyy>, which gives each indicator's points, register and domain.
-The year comes from the file name ('_2021' = 2020-21, '_2223' = 2022-23) or --period. The other
+The year comes from the file name ('PREVALENCE_2021_v2' = 2020-21, '_2223' = 2022-23,
+'PREVALENCE_2425' = 2024-25) or --period. REGISTER may be written as a decimal ('703.0', as in
+2024-25); one that is not a whole number is an error naming the file, line and column. Prevalence
+needs no MAPPING_INDICATORS: without one for the year (none could be obtained for 2024-25) the
+registers and prevalence metrics load, but that year's achievement cannot (points available per
+domain come from the mapping) and the indicators' descriptions are absent. The other
 files of the publication (geographies, PCA mapping, organisation reference, validation
 outcomes) carry nothing the metrics need and are skipped, as is the other dataset's main file
 when a whole folder is loaded.
@@ -85,12 +90,30 @@ def _load(path, dataset: str, synthetic: bool, progress: Progress | None, period
         if progress:
             progress(f"skipped {path.name}: not a {dataset} file")
         return []
+    if kind == ACHIEVEMENT:
+        group = achievement_group(path, period)
+        if path != group[0]:  # a later region's file: loaded with the first one
+            if progress:
+                progress(f"{path.name}: loaded with {group[0].name} (one load for {period})")
+            return []
+        return [_load_achievement(group, period, synthetic, progress)]
     frame = read_csv(path, [], dataset=dataset)
     if kind == "mapping":
         return [_load_mapping(frame, path, dataset, period, synthetic)]
-    if kind == PREVALENCE:
-        return [_load_prevalence(frame, path, period, synthetic, progress)]
-    return [_load_achievement(frame, path, period, synthetic, progress)]
+    return [_load_prevalence(frame, path, period, synthetic, progress)]
+
+
+def achievement_group(path: Path, period: str) -> list[Path]:
+    """The year's ACHIEVEMENT files in the file's folder, in name order: from 2022-23 there is
+    one per region, and a year's load must hold them all (each load replaces the year)."""
+    group = [
+        p
+        for p in sorted(path.parent.iterdir())
+        if p.name.upper().startswith("ACHIEVEMENT")
+        and p.name.lower().endswith((".csv", ".csv.gz"))
+        and financial_year_from_name(p.name) == period
+    ]
+    return group if path in group else [path]
 
 
 def load_prevalence(
@@ -180,6 +203,11 @@ def _load_prevalence(frame, path: Path, period: str, synthetic: bool, progress):
             f"{facts['practice_code'].nunique():,} practices, {len(metrics)} registers for {period}"
             + (f" (no metric for {', '.join(unknown)})" if unknown else "")
         )
+        if not _has_mapping(path, period):
+            progress(
+                f"no MAPPING_INDICATORS for {period}: prevalence loads; achievement for "
+                f"{period} cannot until one is loaded"
+            )
     return replace_period(
         path,
         dataset=PREVALENCE,
@@ -192,8 +220,8 @@ def _load_prevalence(frame, path: Path, period: str, synthetic: bool, progress):
     )
 
 
-def _sibling_mapping(path: Path, period: str) -> pd.DataFrame | None:
-    """MAPPING_INDICATORS for the same year beside the achievement file, if there is one."""
+def _mapping_beside(path: Path, period: str) -> Path | None:
+    """MAPPING_INDICATORS for the same year in the file's folder, if there is one."""
     for sibling in sorted(path.parent.iterdir()):
         name = sibling.name.upper()
         if (
@@ -201,8 +229,23 @@ def _sibling_mapping(path: Path, period: str) -> pd.DataFrame | None:
             and name.endswith((".CSV", ".CSV.GZ"))
             and financial_year_from_name(sibling.name) == period
         ):
-            return read_mapping(read_csv(sibling, MAPPING_COLUMNS), sibling, period)
+            return sibling
     return None
+
+
+def _has_mapping(path: Path, period: str) -> bool:
+    """Whether the year's indicators are beside the file or already loaded."""
+    t = QofIndicator.__table__
+    stored = db.session.execute(sa.select(t.c.period).where(t.c.period == period).limit(1))
+    return _mapping_beside(path, period) is not None or stored.first() is not None
+
+
+def _sibling_mapping(path: Path, period: str) -> pd.DataFrame | None:
+    """MAPPING_INDICATORS for the same year beside the achievement file, read, if there is one."""
+    sibling = _mapping_beside(path, period)
+    if sibling is None:
+        return None
+    return read_mapping(read_csv(sibling, MAPPING_COLUMNS), sibling, period)
 
 
 def _stored_mapping(period: str) -> pd.DataFrame:
@@ -211,7 +254,9 @@ def _stored_mapping(period: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c.name for c in t.columns])
 
 
-def _load_achievement(frame, path: Path, period: str, synthetic: bool, progress):
+def _achievement_rows(path: Path) -> pd.DataFrame:
+    """One ACHIEVEMENT file's rows, checked (errors name its own lines), VALUE as numbers."""
+    frame = read_csv(path, [], dataset=ACHIEVEMENT)
     require_columns(frame, ACHIEVEMENT_COLUMNS, path, ACHIEVEMENT)
     require_values(frame, ["PRACTICE_CODE", "INDICATOR_CODE", "MEASURE"], path)
     long = _strip(frame, ["PRACTICE_CODE", "INDICATOR_CODE", "MEASURE"])
@@ -219,7 +264,12 @@ def _load_achievement(frame, path: Path, period: str, synthetic: bool, progress)
     long["MEASURE"] = long["MEASURE"].str.upper()
     check_unique(long, ["PRACTICE_CODE", "INDICATOR_CODE", "MEASURE"], path)
     long["VALUE"] = parse_numbers(frame, "VALUE", path, integer=False)
+    return long
 
+
+def _load_achievement(paths: list[Path], period: str, synthetic: bool, progress):
+    path = paths[0]
+    files = [(p, _achievement_rows(p)) for p in paths]
     mapping = _sibling_mapping(path, period)
     facts_extra = []
     if mapping is not None:
@@ -231,16 +281,30 @@ def _load_achievement(frame, path: Path, period: str, synthetic: bool, progress)
             path,
             f"no MAPPING_INDICATORS for {period}: put it beside this file or load it first",
         )
-    unknown = ~long["INDICATOR_CODE"].isin(mapping["indicator_code"])
-    position = first_bad(unknown)
-    if position is not None:
-        raise IngestError(
-            path,
-            f"indicator {long['INDICATOR_CODE'].iloc[position]!r} is not in MAPPING_INDICATORS "
-            f"for {period}",
-            line=line_of(position),
-            column="INDICATOR_CODE",
-        )
+    seen: dict[str, str] = {}  # practice -> the regional file that holds it
+    for source, rows in files:
+        unknown = ~rows["INDICATOR_CODE"].isin(mapping["indicator_code"])
+        position = first_bad(unknown)
+        if position is not None:
+            raise IngestError(
+                source,
+                f"indicator {rows['INDICATOR_CODE'].iloc[position]!r} is not in "
+                f"MAPPING_INDICATORS for {period}",
+                line=line_of(position),
+                column="INDICATOR_CODE",
+            )
+        repeated = rows["PRACTICE_CODE"].isin(seen)
+        position = first_bad(repeated)
+        if position is not None:
+            code = rows["PRACTICE_CODE"].iloc[position]
+            raise IngestError(
+                source,
+                f"practice {code} is also in {seen[code]}",
+                line=line_of(position),
+                column="PRACTICE_CODE",
+            )
+        seen.update(dict.fromkeys(rows["PRACTICE_CODE"].unique(), source.name))
+    long = pd.concat([rows for _, rows in files], ignore_index=True)
     if not long["MEASURE"].eq("ACHIEVED_POINTS").any():
         raise IngestError(
             path, "no ACHIEVED_POINTS rows: not an achievement file?", column="MEASURE"
@@ -266,6 +330,7 @@ def _load_achievement(frame, path: Path, period: str, synthetic: bool, progress)
         progress(
             f"{facts['practice_code'].nunique():,} practices, "
             f"{facts['indicator_code'].nunique()} indicators for {period}"
+            + (f" from {len(paths)} regional files" if len(paths) > 1 else "")
         )
     return replace_period(
         path,
@@ -274,7 +339,7 @@ def _load_achievement(frame, path: Path, period: str, synthetic: bool, progress)
         part="achievement",
         facts=[(QofAchievement.__table__, facts), *facts_extra],
         metrics=metrics,
-        rows_read=len(frame),
+        rows_read=len(long),
         synthetic=synthetic,
     )
 

@@ -1,41 +1,80 @@
-"""Cloud Based Telephony data in General Practice (CBT), practice level.
+"""Cloud Based Telephony data in General Practice (CBT), practice level, as published.
 
-No published file could be obtained here: this follows the publication's documented layout
-(DESIGN.md section 5): long format, one file per region and month,
-`Date, PRACTICE_CODE, PCN_CODE, SUB_ICB_LOCATION_CODE, Indicator, <band>, Value`, indicators
-CBT001 inbound calls, CBT002 ended in the menu, CBT003 answered (by wait band), CBT004 missed,
-CBT005 callback requested, CBT006 callback made, CBT007 answered (by call length). Column
-names may carry stray spaces. A practice or indicator without rows has no data, not zero calls.
-A file loads in one transaction that replaces its practices' rows for the month.
+A month comes as zips of CSVs, one per region plus `Unmapped`, in three kinds told apart by
+their columns (all `Date,REGION_CODE,ICB_CODE,SUB_ICB_LOCATION_CODE,PCN_CODE,PRACTICE_CODE,
+Indicator,…,Value`, one row per day, `Value` written as `344.0`, bands with no calls omitted):
+- "By Durations" (`Duration`): `TOTAL` for CBT001/002/005/006, wait bands in seconds (`0`,
+  `1_30`, … `>300`) for CBT003 answered and CBT004 missed, call-length bands for CBT007.
+- "By Day and Time" (`Time_Category`): every indicator by time of day (`08:00-09:59` …).
+- "Calls Answered Metric" (`Wait_Time`, `Core_Category`), from June 2026: CBT003 by wait band
+  within and outside core hours (`Core_8_10`, `Core_10_1830`, `Non-Core`).
+Days are summed into the month. Each fact has one source, so nothing counts twice: By
+Durations gives every total and the wait and call-length bands (TelephonyCount); By Day and
+Time gives only the time-of-day bands and Calls Answered only the core-hours split
+(TelephonyBreakdown). Only where a practice (or shared account) has no By Durations rows in
+the month do its totals come from By Day and Time, else from Calls Answered (CBT003 alone).
+Within a file kind an indicator without rows is zero calls (the files omit zero bands); a
+practice without rows has no data. `PRACTICE_CODE = Unassigned` rows are calls to phone
+accounts shared by several practices: stored by their geography codes (TelephonySharedCount)
+and added to every group level (PCN, sub-ICB, ICB, region, England) whose code they fill and
+the portal knows (`Unmapped` fills none but England), never to a practice.
+The files of one load (a zip, a folder, a CSV) that hold the same month store in one
+transaction that replaces, per file kind, the practices and regions in them, then recomputes
+the month's metrics once. The Publication Summary workbook's Table 1 gives the coverage
+(practices included of open active practices) of each month it lists (telephony_coverage).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from portal import benchmarks
+from portal.catalogue import ENGLAND
+from portal.extensions import db
+from portal.ingest import telephony_coverage
 from portal.ingest.base import (
     IngestError,
+    LoadResult,
     Progress,
+    bulk_insert,
     check_unique,
     first_bad,
     line_of,
     parse_numbers,
     read_csv,
+    record_load,
     require_values,
 )
-from portal.ingest.monthly import one_period, period_frame, source_part, store_month
-from portal.models import TelephonyCount
-from portal.models.telephony import INDICATORS
+from portal.ingest.monthly import (
+    DELETE_CHUNK,
+    one_period,
+    period_frame,
+    replace_practices,
+    source_part,
+)
+from portal.models import TelephonyBreakdown, TelephonyCount, TelephonySharedCount
+from portal.models.telephony import BREAKDOWNS, INDICATORS
 
 DATASET = "telephony"
-COLUMNS = ["DATE", "PRACTICE_CODE", "INDICATOR", "VALUE"]
-TOTAL_BANDS = {"", "TOTAL", "ALL", "N/A", "NA"}  # a band cell meaning the indicator's total
+GEOGRAPHY = ["REGION_CODE", "ICB_CODE", "SUB_ICB_LOCATION_CODE", "PCN_CODE"]
+COLUMNS = ["DATE", *GEOGRAPHY, "PRACTICE_CODE", "INDICATOR", "VALUE"]
+# file kind -> (band column, category column or None)
+LAYOUTS = {
+    "duration": ("DURATION", None),
+    "time": ("TIME_CATEGORY", None),
+    "core": ("WAIT_TIME", "CORE_CATEGORY"),
+}
+SHARED = "UNASSIGNED"  # PRACTICE_CODE of a phone account shared by several practices
+TOTAL_BANDS = {"TOTAL"}  # a band cell meaning the indicator's total
+# the indicators each file kind carries (an absent one is zero calls)
+CARRIED = {"duration": list(INDICATORS), "time": list(INDICATORS), "core": ["CBT003"]}
 _INDICATOR = re.compile(r"\bCBT\s*0*(\d{1,3})\b", re.IGNORECASE)
 # metric -> (numerator indicator, denominator indicator or None for a sum metric)
 METRICS = {
@@ -45,49 +84,117 @@ METRICS = {
     "callbacks_requested": ("CBT005", None),
     "callbacks_made": ("CBT006", None),
 }
+SHARED_KEYS = ["region_code", "icb_code", "sub_icb_code", "pcn_code"]
+# the shared table's geography column -> the hierarchy level it fills
+LEVEL_OF = {
+    "region_code": "region",
+    "icb_code": "icb",
+    "sub_icb_code": "sub_icb",
+    "pcn_code": "pcn",
+}
 
 
-def band_column(columns: list[str]) -> str | None:
-    """The breakdown column (wait band, call length...), named differently across releases."""
-    for column in columns:
-        if column not in COLUMNS and re.search(r"BAND|LENGTH|WAIT|DURATION|BREAKDOWN", column):
-            return column
-    return None
+@dataclass
+class MonthFile:
+    """One CSV read and summed over its days: practice facts and shared-account facts."""
+
+    path: Path
+    kind: str  # duration, time or core
+    period: str
+    rows_read: int
+    practices: pd.DataFrame  # practice_code, indicator, band, category, calls
+    shared: pd.DataFrame  # region_code … pcn_code, indicator, band, category, calls
+    regions: list[str]  # every REGION_CODE in the file (its shared rows are replaced)
 
 
 def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None = None):
-    path = Path(path)
+    """One CSV (or the summary workbook) on its own; see load_files."""
+    return load_files([Path(path)], synthetic=synthetic, progress=progress)
+
+
+def load_files(
+    paths: list[Path], *, synthetic: bool = False, progress: Progress | None = None
+) -> list[LoadResult]:
+    """A load's files (a zip's or folder's members): the workbook's coverage, then each
+    month's CSVs in one transaction, every file read and checked before any is stored."""
+    results: list[LoadResult] = []
+    months: dict[str, list[MonthFile]] = {}
+    for path in paths:
+        if path.name.lower().endswith(".xlsx"):
+            results.extend(telephony_coverage.load(path, synthetic=synthetic, progress=progress))
+            continue
+        month = read_month_file(path)
+        if progress:
+            progress(
+                f"{path.name}: {month.kind}, {month.rows_read:,} rows, "
+                f"{month.practices['practice_code'].nunique():,} practices, {month.period}"
+            )
+        months.setdefault(month.period, []).append(month)
+    for period, files in sorted(months.items()):
+        results.extend(store_month_files(period, files, synthetic=synthetic))
+    return results
+
+
+def layout_of(columns: list[str], path: Path) -> str:
+    """The file kind from its columns; another layout is named as an error."""
+    for kind, (band, category) in LAYOUTS.items():
+        if band in columns and (category is None or category in columns):
+            return kind
+    raise IngestError(
+        path,
+        "not a Cloud Based Telephony file: no Duration, Time_Category or Wait_Time and "
+        "Core_Category column",
+        line=1,
+    )
+
+
+def read_month_file(path: Path) -> MonthFile:
+    """Read, check and sum one CSV over its days."""
     frame = read_csv(path, COLUMNS, dataset="cloud telephony")
-    require_values(frame, ["DATE", "PRACTICE_CODE", "INDICATOR"], path)
+    kind = layout_of(list(frame.columns), path)
+    band_column, category_column = LAYOUTS[kind]
+    require_values(frame, ["DATE", "PRACTICE_CODE", "INDICATOR", *GEOGRAPHY, band_column], path)
     period = one_period(frame["DATE"], path, "DATE")
-    band = band_column(list(frame.columns))
-    bands = frame[band].str.split().str.join(" ") if band else pd.Series("", index=frame.index)
-    facts = pd.DataFrame(
+    bands = frame[band_column].str.strip()
+    rows = pd.DataFrame(
         {
+            "date": frame["DATE"].str.strip(),
             "practice_code": frame["PRACTICE_CODE"].str.strip(),
-            "period": period,
+            "region_code": frame["REGION_CODE"].str.strip(),
+            "icb_code": frame["ICB_CODE"].str.strip(),
+            "sub_icb_code": frame["SUB_ICB_LOCATION_CODE"].str.strip(),
+            "pcn_code": frame["PCN_CODE"].str.strip(),
             "indicator": _indicators(frame["INDICATOR"], path),
             "band": bands.where(~bands.str.upper().isin(TOTAL_BANDS), ""),
+            "category": frame[category_column].str.strip() if category_column else "",
             "calls": parse_numbers(frame, "VALUE", path),
         }
     )
-    check_unique(facts, ["practice_code", "indicator", "band"], path)
-    if progress:
-        progress(
-            f"{len(facts):,} telephony counts for {facts['practice_code'].nunique():,} "
-            f"practices, {period}"
-        )
-    return store_month(
-        TelephonyCount.__table__,
-        period,
-        facts,
-        recompute_metrics,
-        dataset=DATASET,
-        part=source_part(path, "practice"),
+    keys = ["date", "practice_code", *SHARED_KEYS, "indicator", "band", "category"]
+    check_unique(rows, keys, path)
+    shared = rows["practice_code"].str.upper() == SHARED
+    facts = ["indicator", "band", "category"]
+    return MonthFile(
         path=path,
+        kind=kind,
+        period=period,
         rows_read=len(frame),
-        synthetic=synthetic,
+        practices=_month_sums(rows[~shared], ["practice_code", *facts]),
+        shared=_month_sums(rows[shared], [*SHARED_KEYS, *facts]),
+        regions=sorted(rows["region_code"].unique()),
     )
+
+
+def _month_sums(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Daily rows summed into the month; a sum with a suppressed day is suppressed."""
+    summed = (
+        rows.assign(missing=rows["calls"].isna())
+        .groupby(keys, sort=False)
+        .agg(calls=("calls", "sum"), missing=("missing", "sum"))
+        .reset_index()
+    )
+    summed["calls"] = summed["calls"].astype("Int64").where(summed["missing"] == 0)
+    return summed.drop(columns="missing")
 
 
 def _indicators(column: pd.Series, path: Path) -> pd.Series:
@@ -107,14 +214,65 @@ def _indicators(column: pd.Series, path: Path) -> pd.Series:
     return codes
 
 
-def indicator_totals(conn: Connection, period: str) -> pd.DataFrame:
-    """Each practice's total per indicator for the month: the total row where published,
-    else the sum of its bands; missing when a band needed for the sum is suppressed."""
-    t = TelephonyCount.__table__
+def store_month_files(period: str, files: list[MonthFile], *, synthetic: bool) -> list:
+    """One transaction: each file replaces its kind's rows of its practices and regions for the
+    month, then the month's metrics are recomputed once and each file's load recorded."""
+    count, breakdown, shared = (
+        TelephonyCount.__table__,
+        TelephonyBreakdown.__table__,
+        TelephonySharedCount.__table__,
+    )
+    with db.engine.begin() as conn:
+        for month in files:
+            practices = month.practices.assign(period=period)
+            if month.kind == "duration":
+                replace_practices(conn, count, period, practices["practice_code"])
+                bulk_insert(conn, count, practices.drop(columns="category"))
+            else:
+                codes = sorted(set(practices["practice_code"]))
+                for start in range(0, len(codes), DELETE_CHUNK):
+                    conn.execute(
+                        breakdown.delete().where(
+                            breakdown.c.period == period,
+                            breakdown.c.breakdown == month.kind,
+                            breakdown.c.practice_code.in_(codes[start : start + DELETE_CHUNK]),
+                        )
+                    )
+                bulk_insert(conn, breakdown, practices.assign(breakdown=month.kind))
+            conn.execute(
+                shared.delete().where(
+                    shared.c.period == period,
+                    shared.c.breakdown == month.kind,
+                    shared.c.region_code.in_(month.regions),
+                )
+            )
+            bulk_insert(conn, shared, month.shared.assign(period=period, breakdown=month.kind))
+        recompute_metrics(conn, period)
+        return [
+            record_load(
+                conn,
+                dataset=DATASET,
+                period=period,
+                part=f"{month.kind}_{source_part(month.path, 'all')}"[:20],
+                path=month.path,
+                rows_read=month.rows_read,
+                rows_loaded=len(month.practices) + len(month.shared),
+                synthetic=synthetic,
+            )
+            for month in files
+        ]
+
+
+def _totals(conn: Connection, table: sa.Table, keys: list[str], period: str) -> pd.DataFrame:
+    """Per key, file kind and indicator: the total row where published, else the sum of its
+    bands (missing when a band is suppressed). Columns: keys, breakdown, indicator, calls."""
+    t = table
     is_total = t.c.band == ""
+    kinds = [t.c.breakdown] if "breakdown" in t.c else []  # TelephonyCount: By Durations
     query = (
         sa.select(
-            t.c.practice_code,
+            *(t.c[k] for k in keys),
+            *kinds,
             t.c.indicator,
             sa.func.sum(sa.case((is_total, 1), else_=0)).label("total_rows"),
             sa.func.sum(sa.case((is_total, t.c.calls), else_=None)).label("total"),
@@ -124,26 +282,110 @@ def indicator_totals(conn: Connection, period: str) -> pd.DataFrame:
             ),
         )
         .where(t.c.period == period)
-        .group_by(t.c.practice_code, t.c.indicator)
+        .group_by(*(t.c[k] for k in keys), *kinds, t.c.indicator)
     )
     rows = period_frame(conn, query)
-    from_bands = rows["bands"].where(rows["suppressed"] == 0)
-    rows["calls"] = rows["total"].where(rows["total_rows"] > 0, from_bands)
-    return rows.pivot(index="practice_code", columns="indicator", values="calls").reindex(
-        columns=list(INDICATORS)
+    if not kinds:
+        rows["breakdown"] = "duration"
+    rows["calls"] = rows["total"].where(
+        rows["total_rows"] > 0, rows["bands"].where(rows["suppressed"] == 0)
+    )
+    return rows[[*keys, "breakdown", "indicator", "calls"]]
+
+
+def _pick(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per key (indicators as columns) from its most preferred file kind: indicators
+    the kind carries but has no rows for are zero, others missing; suppressed stays missing."""
+    columns = list(INDICATORS)
+    if rows.empty:
+        return pd.DataFrame(columns=[*keys, *columns])
+    rows = rows.assign(rank=rows["breakdown"].map(BREAKDOWNS.index))
+    best = rows.groupby(keys)["rank"].transform("min")
+    rows = rows[rows["rank"] == best]
+    kinds = rows.groupby(keys)["breakdown"].first()
+    wide = (
+        rows.assign(calls=rows["calls"].astype(float).fillna(-1))
+        .set_index([*keys, "indicator"])["calls"]
+        .unstack(fill_value=0)
+        .reindex(columns=columns, fill_value=0)
+        .replace(-1, np.nan)
+    )
+    for kind, carried in CARRIED.items():
+        uncarried = [c for c in columns if c not in carried]
+        wide.loc[(kinds == kind).reindex(wide.index).to_numpy(), uncarried] = np.nan
+    return wide.reset_index()
+
+
+def indicator_totals(conn: Connection, period: str) -> pd.DataFrame:
+    """Each practice's total per indicator for the month (practice_code as the index)."""
+    rows = pd.concat(
+        [
+            _totals(conn, TelephonyCount.__table__, ["practice_code"], period),
+            _totals(conn, TelephonyBreakdown.__table__, ["practice_code"], period),
+        ],
+        ignore_index=True,
+    )
+    return _pick(rows, ["practice_code"]).set_index("practice_code")
+
+
+def shared_totals(conn: Connection, period: str, hierarchy: pd.DataFrame) -> pd.DataFrame:
+    """Shared accounts' totals per indicator, with pcn/sub_icb/icb/region codes where the file
+    fills one the portal knows at that level (None elsewhere: counted at England only)."""
+    rows = _totals(conn, TelephonySharedCount.__table__, SHARED_KEYS, period)
+    wide = _pick(rows, SHARED_KEYS)
+    for key, level in LEVEL_OF.items():
+        known = set(hierarchy[level].dropna())
+        wide[level] = wide[key].where(wide[key].isin(known), None)
+    return wide
+
+
+def _metric_values(totals: pd.DataFrame, metric_id: str, code_columns: list[str]):
+    """The frame benchmarks.recompute takes for a metric from per-row indicator totals."""
+    numerator, denominator = METRICS[metric_id]
+    frame = totals[code_columns].reset_index(drop=True)
+    if denominator is None:
+        return frame.assign(value=totals[numerator].to_numpy(dtype=float))
+    return frame.assign(
+        numerator=totals[numerator].to_numpy(dtype=float),
+        denominator=totals[denominator].to_numpy(dtype=float),
     )
 
 
-def recompute_metrics(conn: Connection, period: str) -> None:
-    """The telephony metrics for the month, from all practices' stored counts."""
-    totals = indicator_totals(conn, period)
-    practices = pd.DataFrame({"practice_code": totals.index})
+def recompute_metrics(conn: Connection, period: str, metric_ids=None) -> None:
+    """The telephony metrics for the month from every practice's stored counts, with the shared
+    accounts' totals added at group levels."""
+    totals = indicator_totals(conn, period).reset_index()
     hierarchy = benchmarks.practice_hierarchy(conn)
-    for metric, (numerator, denominator) in METRICS.items():
-        if denominator is None:
-            values = practices.assign(value=totals[numerator].to_numpy())
-        else:
-            values = practices.assign(
-                numerator=totals[numerator].to_numpy(), denominator=totals[denominator].to_numpy()
-            )
-        benchmarks.recompute(conn, metric, period, values, hierarchy=hierarchy)
+    shared = shared_totals(conn, period, hierarchy)
+    for metric in metric_ids or METRICS:
+        benchmarks.recompute(
+            conn,
+            metric,
+            period,
+            _metric_values(totals, metric, ["practice_code"]),
+            hierarchy=hierarchy,
+            shared=_metric_values(shared, metric, list(LEVEL_OF.values())),
+        )
+
+
+def recompute_metric(conn: Connection, metric_id: str, period: str) -> None:
+    """One metric-period (benchmarks.refresh_all, after the hierarchy changes)."""
+    recompute_metrics(conn, period, [metric_id])
+
+
+def group_indicator_totals(conn: Connection, period: str) -> pd.DataFrame:
+    """Every group's total per indicator for the month (level, code, indicator, calls): its
+    English practices' totals plus the shared accounts' whose codes it fills, as the group
+    metrics count them (a missing figure adds nothing)."""
+    hierarchy = benchmarks.practice_hierarchy(conn)
+    practices = indicator_totals(conn, period).join(hierarchy.set_index("practice_code"))
+    practices = practices[practices["is_england"].fillna(True).astype(bool)]
+    shared = shared_totals(conn, period, hierarchy)
+    rows = pd.concat([practices.reset_index(drop=True), shared], ignore_index=True)
+    parts = []
+    for level in (*LEVEL_OF.values(), "england"):
+        codes = rows[level] if level != "england" else pd.Series(ENGLAND, index=rows.index)
+        summed = rows[list(INDICATORS)].astype(float).groupby(codes.rename("code")).sum()
+        parts.append(summed.reset_index().assign(level=level))
+    wide = pd.concat(parts, ignore_index=True)
+    return wide.melt(["level", "code"], var_name="indicator", value_name="calls")

@@ -1,7 +1,9 @@
 """General Practice Workforce, practice-level CSV (`General Practice – <Month> <Year> Practice
 Level.csv`): headcount and FTE totals per practice for one month. `ND` (not disclosed) and other
 suppression markers are missing, never zero. No real file was available: the layout follows
-the publication's documentation (DESIGN.md §5)."""
+the publication's documentation (DESIGN.md §5) and the column names seen in real files, which vary
+by year (`TOTAL_NURSES_FTE` / `TOTAL_NURSE_FTE`, `TOTAL_GP_EXTGL_FTE` / `TOTAL_GP_EXL_FTE`, and
+their `_HC` pairs); `ND`, `NA`, `EST` and `NS` are missing (base.MISSING_MARKERS)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,15 @@ from portal.ingest.periods import MONTHLY, month_from_name, resolve_period
 from portal.models import WorkforcePractice
 
 DATASET = "workforce"
-STAFF = {"gp": "GP", "nurse": "NURSES", "dpc": "DPC", "admin": "ADMIN"}
-REQUIRED = ["TOTAL_PATIENTS", *(f"TOTAL_{c}_FTE" for c in STAFF.values())]
+# Each staff group's column stems, the documented name first, then the other years' names: a
+# file's first present name is used (TOTAL_GP_FTE when a file has it beside the EXL/EXTGL ones).
+STAFF = {
+    "gp": ["GP", "GP_EXL", "GP_EXTGL"],
+    "nurse": ["NURSES", "NURSE"],
+    "dpc": ["DPC"],
+    "admin": ["ADMIN"],
+}
+REQUIRED = ["TOTAL_PATIENTS", *(f"TOTAL_{s[0]}_FTE" for s in STAFF.values() if len(s) == 1)]
 
 
 def load(
@@ -34,9 +43,10 @@ def load(
     facts = pd.DataFrame({"practice_code": practice_codes(frame, code_column, path)})
     facts["period"] = period
     facts["total_patients"] = parse_numbers(frame, "TOTAL_PATIENTS", path)
-    for key, column in STAFF.items():
-        facts[f"{key}_fte"] = parse_numbers(frame, f"TOTAL_{column}_FTE", path, integer=False)
-        hc = f"TOTAL_{column}_HC"
+    for key, stems in STAFF.items():
+        fte = pick_column(frame, [f"TOTAL_{s}_FTE" for s in stems], path, DATASET)
+        facts[f"{key}_fte"] = parse_numbers(frame, fte, path, integer=False)
+        hc = fte.removesuffix("_FTE") + "_HC"  # the headcount of the same staff definition
         facts[f"{key}_hc"] = (
             parse_numbers(frame, hc, path, integer=False) if hc in frame.columns else pd.NA
         )

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from portal.catalogue import LEVELS, METRICS, Metric, format_value
+from portal.queries.coverage import metric_coverage
 from portal.queries.types import Benchmark, Distribution, Figure, GroupValue, Significance
+from portal.series_breaks import breaks_within
 from portal.statistics.significance import NOT_COMPARED
 
 LEVEL_HEADINGS = {
@@ -150,7 +152,8 @@ def metric_series(metric_ids: Sequence[str], months: Sequence[tuple[str, dict]])
     columns = [
         (METRICS[m].label, [value(m, values.get(m)) for _, values in months]) for m in metric_ids
     ]
-    return series_table([p for p, _ in months], columns)
+    periods = [p for p, _ in months]
+    return sections(series_table(periods, columns), break_notes(metric_ids, periods))
 
 
 def shares_table(heading: str, shares: Iterable, count_heading: str = "Count") -> str:
@@ -177,15 +180,38 @@ def footer(sources: Iterable[str], synthetic: bool, coverage: str | None = None)
 
 
 def coverage(benchmarks: Iterable[Benchmark | None]) -> str | None:
-    """How many practices the national figures rest on, and how many were left out."""
+    """How many practices the national figures rest on, and how many were left out; and, where
+    the publication covers only part of England, that its England is those practices."""
     for b in benchmarks:
         d = b.distribution if b else None
         if d is not None and d.n:
-            return (
+            line = (
                 f"Coverage: the national distribution covers {d.n:,} open practices with a "
                 f"figure; {d.excluded:,} excluded (closed, or no valid denominator)."
             )
+            return line + publication_coverage(b.figure.metric, b.figure.period)
     return None
+
+
+def publication_coverage(metric_id: str, period: str) -> str:
+    """' The publication covers ... (4,649 of 6,220 practices) ...', or '' when it covers all."""
+    found = metric_coverage(metric_id, period)
+    if found is None or not found.partial:
+        return ""
+    return (
+        f" The {period} publication covers only part of England ({found.words}): England and "
+        "the national distribution are of those practices."
+    )
+
+
+def break_notes(metric_ids: Iterable[str], periods: Sequence[str]) -> str | None:
+    """A note line per series break inside the periods shown ('Series break 2026-06: ...')."""
+    if len(periods) < 2:
+        return None
+    notes = dict.fromkeys(
+        b.note for m in metric_ids for b in breaks_within(m, min(periods), max(periods))
+    )
+    return "\n\n".join(notes) or None
 
 
 def sections(*parts: str | None) -> str:

@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from portal.models.accounts import AccountToken, OutboxMessage, PracticeRole, RoleDecision, User
+from portal.models.alerts import AlertSent, AlertSubscription, Watch
 from portal.models.api_keys import ApiKey
 from portal.models.appointments import AppointmentMonth  # noqa: F401
 from portal.models.audit import AuditEvent
@@ -19,11 +20,19 @@ from portal.models.peers import PracticePeer  # noqa: F401
 from portal.models.private_data import PrivateEntry
 from portal.models.qof import QofAchievement, QofIndicator, QofPrevalence  # noqa: F401
 from portal.models.ratelimits import RateLimitWindow  # noqa: F401
-from portal.models.telephony import TelephonyCount  # noqa: F401
+from portal.models.saved_groups import SavedGroup, SavedGroupPractice
+from portal.models.telephony import (  # noqa: F401
+    DatasetCoverage,
+    TelephonyBreakdown,
+    TelephonyCount,
+    TelephonySharedCount,
+)
 from portal.models.workforce import WorkforcePractice  # noqa: F401
 
 __all__ = [
     "AccountToken",
+    "AlertSent",
+    "AlertSubscription",
     "ApiKey",
     "AuditEvent",
     "DatasetLoad",
@@ -40,6 +49,9 @@ __all__ = [
     "RegisteredPatients",
     "RegisteredPatientsByAge",
     "RoleDecision",
+    "SavedGroup",
+    "SavedGroupPractice",
     "SubIcb",
     "User",
+    "Watch",
 ]

@@ -7,6 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 
+COVERAGE_PART = "coverage"  # a load of a coverage table only: it holds no month's figures
+
 
 class DatasetLoad(db.Model):
     __tablename__ = "dataset_load"

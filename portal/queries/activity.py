@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from portal.catalogue import ENGLAND, LEVELS, METRICS
 from portal.extensions import db
 from portal.models import PracticeMetric
-from portal.queries.areas import _distributions, _group_rows
+from portal.queries.areas import group_rows, latest_distributions
 from portal.queries.benchmarks import PRACTICE_COLUMNS, assemble, group_value
 from portal.queries.datasets import provenance
 from portal.queries.practices import PracticeDetails
@@ -76,8 +76,8 @@ def benchmarks_for(
     }
     codes = {o.level: o.code for o in practice.organisations()} | {"england": ENGLAND}
     names = {o.level: o.name for o in practice.organisations()} | {"england": "England"}
-    groups = _group_rows({m: [period] for m in metric_ids}, codes)
-    distributions = _distributions(dict.fromkeys(metric_ids, period))
+    groups = group_rows({m: [period] for m in metric_ids}, codes)
+    distributions = latest_distributions(dict.fromkeys(metric_ids, period))
     origins: dict[str, Provenance] = {}
     result = []
     for metric_id in metric_ids:

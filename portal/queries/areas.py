@@ -9,11 +9,11 @@ show the figures the tools and the API show.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
-from portal.catalogue import ENGLAND, LEVELS, METRICS, Metric
+from portal.catalogue import ENGLAND, LEVELS, METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import DatasetLoad, GroupMetric, MetricDistribution, PracticeMetric
 from portal.queries.benchmarks import (
@@ -25,6 +25,7 @@ from portal.queries.benchmarks import (
 )
 from portal.queries.practices import PracticeDetails
 from portal.queries.types import Benchmark, Distribution, Figure, TrendPoint
+from portal.series_breaks import breaks_within
 from portal.sources import SOURCES, source_label
 
 
@@ -114,11 +115,20 @@ class SourceSpan:
 
 @dataclass(frozen=True)
 class MetricPanel:
+    """One metric of an area: its latest benchmark, its series beside England's two values, and
+    which England the drawn line is (`england_trend_is`: england_total | england_median_practice).
+    """
+
     metric: Metric
     benchmark: Benchmark
     trend: list[TrendPoint]
-    england_trend: list[TrendPoint]
+    england_trend: list[TrendPoint]  # the England drawn beside the practice: see england_trend_is
     trend_source: SourceSpan | None
+    england_trend_is: str
+    england_total: Figure | None  # every practice combined: national sum, or ratio of sums
+    england_median_practice: Figure | None  # the median of open practices' own values
+    england_total_trend: list[TrendPoint]
+    england_median_practice_trend: list[TrendPoint]
 
     @property
     def england_label(self) -> str:
@@ -156,11 +166,11 @@ def area_dashboard(practice: PracticeDetails, area: Area, months: int = 24) -> A
     latest = {metric_id: points[-1].period for metric_id, points in series.items()}
     codes = {o.level: o.code for o in practice.organisations()} | {"england": ENGLAND}
     names = {o.level: o.name for o in practice.organisations()} | {"england": "England"}
-    groups = _group_rows(
+    groups = group_rows(
         {metric_id: [p.period for p in points] for metric_id, points in series.items()}, codes
     )
     spans: dict[tuple[str, tuple[str, ...]], SourceSpan | None] = {}
-    distributions = _distributions(latest)
+    distributions = latest_distributions(latest)
     panels = []
     for metric_id, metric in metrics.items():
         points = series.get(metric_id)
@@ -177,28 +187,63 @@ def area_dashboard(practice: PracticeDetails, area: Area, months: int = 24) -> A
         )
         trend = [TrendPoint(p.period, p.value) for p in points]
         england = {
-            per: next((england_point(metric, r) for r in level_rows if r.level == "england"), None)
+            per: next((r for r in level_rows if r.level == "england"), None)
             for per, level_rows in groups[metric_id].items()
         }
+        totals = [TrendPoint(p.period, _get(england.get(p.period), "value")) for p in points]
+        medians = [TrendPoint(p.period, _get(england.get(p.period), "median")) for p in points]
+        which = england_series(metric)
         panels.append(
             MetricPanel(
                 metric=metric,
                 benchmark=benchmark,
                 trend=trend,
-                england_trend=[TrendPoint(p.period, england.get(p.period)) for p in points],
+                england_trend=medians if which == MEDIAN_PRACTICE else totals,
                 trend_source=_cached_span(spans, metric.dataset, [p.period for p in points]),
+                england_trend_is=which,
+                england_total=_england_figure(metric, benchmark.figure, totals[-1].value),
+                england_median_practice=_england_figure(
+                    metric, benchmark.figure, medians[-1].value
+                ),
+                england_total_trend=totals,
+                england_median_practice_trend=medians,
             )
         )
     return AreaDashboard(area, practice, panels)
 
 
+# The two Englands (DESIGN §4), named the same on every surface: every practice combined (the
+# national sum for counts, ratio of national sums for rates), and the median open practice.
+TOTAL = "england_total"
+MEDIAN_PRACTICE = "england_median_practice"
+ENGLAND_NAMES = {TOTAL: "England (all practices)", MEDIAN_PRACTICE: "Median practice in England"}
+
+
+def england_series(metric: Metric) -> str:
+    """Which England a practice is set beside: a national total is no practice's peer, so for
+    counts it is the median practice; for rates every practice combined."""
+    return MEDIAN_PRACTICE if metric.aggregation == "sum" else TOTAL
+
+
 def england_label(metric: Metric) -> str:
-    """What the England line beside a practice's trend is: a total is no practice's peer."""
-    return "England, median practice" if metric.aggregation == "sum" else "England"
+    """The name of the England a practice is set beside (see england_series)."""
+    return ENGLAND_NAMES[england_series(metric)]
 
 
 def england_point(metric: Metric, row) -> float | None:
-    return row.median if metric.aggregation == "sum" else row.value
+    """That England's value from an England group_metric row."""
+    return row.median if england_series(metric) == MEDIAN_PRACTICE else row.value
+
+
+def _get(row, column: str) -> float | None:
+    return getattr(row, column) if row is not None else None
+
+
+def _england_figure(metric: Metric, like: Figure, value: float | None) -> Figure | None:
+    """An England value as a figure with the practice figure's period and source."""
+    if value is None:
+        return None
+    return replace(like, value=value, display=format_value(metric, value))
 
 
 def _cached_span(cache: dict, dataset: str, periods: list[str]) -> SourceSpan | None:
@@ -208,7 +253,7 @@ def _cached_span(cache: dict, dataset: str, periods: list[str]) -> SourceSpan | 
     return cache[key]
 
 
-def _group_rows(periods: dict[str, list[str]], codes: dict[str, str]):
+def group_rows(periods: dict[str, list[str]], codes: dict[str, str]):
     """metric -> period -> the group rows for this practice's PCN, sub-ICB, ICB, region, England.
 
     One query per level with every column of the primary key (metric, period, level, code)
@@ -232,7 +277,8 @@ def _group_rows(periods: dict[str, list[str]], codes: dict[str, str]):
     return out
 
 
-def _distributions(latest: dict[str, str]) -> dict[str, Distribution]:
+def latest_distributions(latest: dict[str, str]) -> dict[str, Distribution]:
+    """metric -> its national distribution in the given period (metric -> period), one query."""
     d = MetricDistribution.__table__
     rows = db.session.execute(
         sa.select(d).where(
@@ -260,7 +306,17 @@ def trend_rows(dashboard: AreaDashboard) -> list[dict]:
     out = []
     for panel in dashboard.panels:
         span = panel.trend_source
-        for point, england in zip(panel.trend, panel.england_trend, strict=True):
+        periods = [p.period for p in panel.trend]
+        starts = {
+            b.period: b.note
+            for b in (breaks_within(panel.metric.id, periods[0], periods[-1]) if periods else [])
+        }  # a series break is noted on the first period of the new series
+        for point, total, median in zip(
+            panel.trend,
+            panel.england_total_trend,
+            panel.england_median_practice_trend,
+            strict=True,
+        ):
             out.append(
                 {
                     "practice_code": dashboard.practice.code,
@@ -269,10 +325,12 @@ def trend_rows(dashboard: AreaDashboard) -> list[dict]:
                     "unit": panel.metric.unit,
                     "period": point.period,
                     "value": point.value,
-                    "england": england.value,
-                    "england_is": england_label(panel.metric),
+                    "england_total": total.value,
+                    "england_median_practice": median.value,
+                    "practice_set_beside": panel.england_trend_is,
                     "source": source_label(panel.metric.dataset, point.period),
                     "synthetic": span.synthetic if span else False,
+                    "series_break": starts.get(point.period, ""),
                 }
             )
     return out

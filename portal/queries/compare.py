@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from portal.catalogue import ENGLAND, METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import Practice, PracticeMetric
-from portal.queries.areas import england_label, england_point
+from portal.queries.areas import england_label, england_point, england_series
 from portal.queries.benchmarks import group_values, latest_period, make_figure
 from portal.queries.practices import normalise_code
 from portal.queries.types import Figure, GroupValue
@@ -160,8 +160,9 @@ def comparison_rows(comparison: Comparison) -> list[dict]:
                     "unit": col.metric.unit,
                     "period": col.period,
                     "value": figure.value if figure else None,
-                    "england": col.reference,
-                    "england_is": england_label(col.metric),
+                    "england_total": col.england.value if col.england else None,
+                    "england_median_practice": col.england.median if col.england else None,
+                    "practice_set_beside": england_series(col.metric),
                     "source": figure.source if figure else None,
                     "synthetic": figure.synthetic if figure else None,
                 }

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.fetch.schedule import next_update_due
 from portal.models import DatasetLoad
+from portal.models.datasets import COVERAGE_PART
 from portal.queries.types import Provenance
 from portal.sources import source_label
 
@@ -36,6 +37,7 @@ def loaded_datasets() -> list[LoadedDataset]:
             sa.func.max(t.c.loaded_at),
             sa.func.max(sa.case((t.c.synthetic, 1), else_=0)),
         )
+        .where(t.c.part != COVERAGE_PART)  # a coverage table alone loads no month's figures
         .group_by(t.c.dataset)
         .order_by(t.c.dataset)
     ).all()

@@ -9,8 +9,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 
+from portal.extensions import db
+from portal.models import Icb, Pcn
 from portal.queries.practice_index import (
     PracticeEntry,
     PracticeIndex,
@@ -200,3 +203,49 @@ def _best(entries: list[PracticeEntry], score: int, order: Order, wanted: int) -
     """The first `wanted` hits of one score: open before closed, then in `order`."""
     entries = heapq.nsmallest(wanted, entries, key=lambda e: (e.status != "active", *order(e)))
     return [PracticeHit(e.code, e.name, e.town, e.postcode, e.status, score) for e in entries]
+
+
+# --- PCNs and ICBs by name and code (the search page lists them above the practices) ----------
+
+GROUP_LEVELS = ("pcn", "icb")  # what search finds besides practices
+MAX_GROUP_HITS = 10
+
+
+@dataclass(frozen=True)
+class GroupHit:
+    level: str  # pcn | icb
+    code: str
+    name: str
+    score: int  # 100 exact code, 95 code start, 75 exact name, 70 name start, 60 words, 50 within
+
+
+def search_groups(text: str, limit: int = MAX_GROUP_HITS) -> list[GroupHit]:
+    """PCNs and ICBs whose code or name matches `text` (as practice search words it), best
+    first, then by name; SearchError for an empty or over-long search."""
+    raw = clean_query(text)
+    text_key, joined = normalise(raw), compact(raw)
+    if not text_key:
+        return []
+    starts = [" " + word for word in text_key.split()[:MAX_WORDS]]
+    hits = []
+    for level, model in zip(GROUP_LEVELS, (Pcn, Icb), strict=True):
+        t = model.__table__
+        for code, name in db.session.execute(sa.select(t.c.code, t.c.name)):
+            name_key = normalise(name)
+            if code.casefold() == joined:
+                score = 100
+            elif len(joined) >= 2 and code.casefold().startswith(joined):
+                score = 95
+            elif name_key == text_key:
+                score = 75
+            elif name_key.startswith(text_key):
+                score = 70
+            elif all(start in " " + name_key for start in starts):
+                score = 60
+            elif text_key in name_key:
+                score = 50
+            else:
+                continue
+            hits.append(GroupHit(level, code, name, score))
+    hits.sort(key=lambda h: (-h.score, h.name, h.code))
+    return hits[: max(1, min(int(limit), MAX_GROUP_HITS))]

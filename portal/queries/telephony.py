@@ -119,6 +119,45 @@ def _month(period: str, rows: list, values: dict[str, float | None]) -> Telephon
         period=period,
         indicators=[IndicatorTotal(c, label, totals.get(c)) for c, label in INDICATORS.items()],
         values=values,
-        answered_by_wait=shares(bands.get("CBT003", [])),
-        answered_by_length=shares(bands.get("CBT007", [])),
+        answered_by_wait=shares(readable(bands.get("CBT003", []))),
+        answered_by_length=shares(readable(bands.get("CBT007", []))),
     )
+
+
+def band_seconds(code: str) -> tuple[int, int | None] | None:
+    """A published band code's bounds in seconds ('0', '1_30', '>300'); None for other text."""
+    code = code.strip()
+    if code.startswith(">") and code[1:].isdigit():
+        return int(code[1:]) + 1, None
+    low, underscore, high = code.partition("_")
+    if not low.isdigit() or (underscore and not high.isdigit()):
+        return None
+    return int(low), int(high) if high else int(low)
+
+
+def _time(seconds: int) -> str:
+    return f"{seconds // 60} min" if seconds > 120 and seconds % 60 == 0 else f"{seconds} s"
+
+
+def band_label(code: str) -> str:
+    """The one place a band code becomes words: '0' -> '0 s', '1_30' -> '1–30 s', '121_180'
+    -> '2–3 min', '>300' -> 'over 5 min'; text that is not a code is shown as published."""
+    bounds = band_seconds(code)
+    if bounds is None:
+        return code
+    low, high = bounds
+    if high is None:
+        return f"over {_time(low - 1)}"
+    if low == high:
+        return _time(low)
+    if high > 120 and high % 60 == 0 and (low - 1) % 60 == 0:
+        return f"{(low - 1) // 60}–{high // 60} min"
+    return f"{low}–{high} s"
+
+
+def readable(parts: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
+    """Bands in order of time with readable labels (codes as published keep their order
+    when any is not a code)."""
+    if parts and all(band_seconds(b) for b, _ in parts):
+        parts = sorted(parts, key=lambda part: band_seconds(part[0]))
+    return [(band_label(band), calls) for band, calls in parts]

@@ -4,7 +4,7 @@ made by `portal.statistics.spc.xmr` from the same series the area pages and tool
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -16,6 +16,7 @@ from portal.queries.benchmarks import practice_trend
 from portal.queries.organisations import MODELS
 from portal.queries.practices import PracticeDetails
 from portal.queries.types import TrendPoint
+from portal.series_breaks import SeriesBreak, breaks_within
 from portal.sources import SOURCES
 from portal.statistics import spc
 from portal.statistics.spc import SpcPoint, xmr
@@ -82,6 +83,7 @@ class TrendChart:
     last: str
     source: SourceSpan
     synthetic: bool
+    breaks: list[SeriesBreak] = field(default_factory=list)  # method changes inside the series
 
     @property
     def variation_words(self) -> str:
@@ -120,6 +122,7 @@ def chart(
         trial=made.trial, baseline=baseline, baseline_points=made.baseline_points,
         variation=made.variation, first=series[0].period, last=series[-1].period,
         source=source, synthetic=source.synthetic,
+        breaks=breaks_within(metric.id, series[0].period, series[-1].period),
     )  # fmt: skip
 
 

@@ -60,6 +60,28 @@ def test_registered_patients_area_list_size_and_age_bands(real_api, nhs_data):
 def test_an_area_with_no_data_loaded_has_no_panels(real_api):
     body = real_api.json("/practices/A81001/appointments")
     assert body["panels"] == [] and body["age_pyramid"] is None
+    assert body["breakdowns"] == [] and body["series"] == [] and body["details"] is None
+
+
+def test_the_area_document_names_breakdowns_series_and_both_englands(real_api):
+    """The OpenAPI document describes what the area endpoint now returns."""
+    schemas = real_api.client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    area = schemas["PracticeArea"]["properties"]
+    assert area["breakdowns"]["items"] == {"$ref": "#/components/schemas/Breakdown"}
+    assert area["series"]["items"] == {"$ref": "#/components/schemas/SeriesMonth"}
+    assert {"$ref": "#/components/schemas/Workforce"} in area["details"]["anyOf"]
+    panel = schemas["MetricPanel"]["properties"]
+    for name in ("england_total", "england_median_practice", "england_trend_is"):
+        assert name in panel and name in schemas["MetricPanel"]["required"]
+    assert set(schemas["Breakdown"]["required"]) == {
+        "name",
+        "title",
+        "counted",
+        "period",
+        "source",
+        "synthetic",
+        "parts",
+    }
 
 
 def test_search_finds_by_name_and_postcode(real_api):

@@ -1,9 +1,18 @@
 """The API shows the same figures as the pages and the MCP tools (one query layer)."""
 
 import re
+from html import unescape
 
+import sqlalchemy as sa
+
+from portal.catalogue import METRICS
+from portal.extensions import db
 from portal.mcp.registry import ToolContext, registry
-from portal.models import User
+from portal.models import GroupMetric, PracticeMetric, User
+from portal.models.appointments import HCP_TYPES, LEAD_TIMES, MODES, STATUSES, AppointmentMonth
+from portal.models.online_consultations import OnlineConsultation
+from portal.queries.appointments import METRIC_IDS as APPOINTMENT_METRICS
+from portal.queries.areas import AREAS
 from tests.api.conftest import make_key
 
 
@@ -69,3 +78,182 @@ def test_mcp_tool_and_api_give_the_same_figures(real_app, real_api):
     assert out.structured["national_distribution"] == bench["distribution"]
     england = next(g for g in bench["groups"] if g["level"] == "england")
     assert out.structured["england"] == england
+
+
+def _page_breakdowns(html: str) -> dict[str, list[tuple[str, int | None, float | None]]]:
+    """Each breakdown table on the page: (part, count, percent) rows from its data attributes."""
+    out = {}
+    for name, body in re.findall(r'data-breakdown="([a-z_]+)">(.*?)</table>', html, re.S):
+        out[name] = [
+            (unescape(label), int(count) if count else None, float(percent) if percent else None)
+            for label, count, percent in re.findall(
+                r'data-part="([^"]*)">.*?data-count="([^"]*)".*?data-percent="([^"]*)"', body, re.S
+            )
+        ]
+    return out
+
+
+def _page_series(html: str, metric: str) -> dict[str, float | None]:
+    """A panel's trend table on the page: period -> the practice's value."""
+    table = re.search(rf'id="{metric.replace("_", "-")}-trend-table".*?</table>', html, re.S)
+    rows = re.findall(r'data-period="([^"]+)".*?data-value="([^"]*)"', table.group(0), re.S)
+    return {period: float(value) if value else None for period, value in rows}
+
+
+def _parts(rows) -> list[tuple[str, int | None, float | None]]:
+    return [(p["label"], p["count"], p["percent"]) for p in rows]
+
+
+def _expected_shares(
+    parts: list[tuple[str, int | None]],
+) -> list[tuple[str, int | None, float | None]]:
+    whole = sum(c for _, c in parts if c is not None)
+    return [(label, c, c / whole * 100 if whole and c is not None else None) for label, c in parts]
+
+
+def test_appointment_breakdowns_and_series_are_the_db_facts_on_page_api_and_mcp(
+    real_app, real_api, real_client
+):
+    """The latest month's four splits and every metric's series, from the fact tables here,
+    are what the page, the API and get_appointments all show."""
+    with real_app.app_context():
+        a = AppointmentMonth.__table__
+        code, period = db.session.execute(
+            sa.select(a.c.practice_code, a.c.period).order_by(a.c.practice_code, a.c.period.desc())
+        ).first()
+        row = db.session.execute(
+            sa.select(a).where(a.c.practice_code == code, a.c.period == period)
+        ).one()
+        pm = PracticeMetric.__table__
+        stored = db.session.execute(
+            sa.select(pm.c.metric, pm.c.period, pm.c.value).where(
+                pm.c.practice_code == code, pm.c.metric.in_(APPOINTMENT_METRICS)
+            )
+        ).all()
+    expected = {
+        f"appointments_by_{name}": _expected_shares(
+            [(label, getattr(row, column)) for label, column in published.items()]
+        )
+        for name, published in (("status", STATUSES), ("hcp_type", HCP_TYPES),
+                                ("mode", MODES), ("lead_time", LEAD_TIMES))
+    }  # fmt: skip
+    body = real_api.json(f"/practices/{code}/appointments")
+    assert {b["name"]: _parts(b["parts"]) for b in body["breakdowns"]} == expected
+    assert {b["period"] for b in body["breakdowns"]} == {period}
+    html = real_client.get(f"/practices/{code}/appointments").get_data(as_text=True)
+    assert _page_breakdowns(html) == expected
+
+    series = {(metric, p): value for metric, p, value in stored}
+    assert body["series"], "the real file has months of appointments"
+    for month in body["series"]:
+        for metric, value in month["values"].items():
+            assert value == series.get((metric, month["period"]))
+    for panel in body["panels"]:
+        metric = panel["metric"]["id"]
+        api = {p["period"]: p["value"] for p in panel["trend"]}
+        assert api == {p: v for (m, p), v in series.items() if m == metric}
+        if len(api) > 1:
+            assert _page_series(html, metric) == api
+
+    user_id, _ = make_key(real_app)
+    with real_app.app_context():
+        tool = registry.get("get_appointments").handler(
+            ToolContext(user_id=user_id), {"practice": code, "months": 24}
+        )
+    structured = tool.structured["appointments"]
+    by_name = {b["name"]: b["parts"] for b in body["breakdowns"]}
+    for key, got in structured["breakdown"].items():
+        assert got == by_name[f"appointments_{key}"]
+    api_series = {m["period"]: m["values"] for m in body["series"]}
+    for month in structured["trend"]:
+        for metric, value in month["values"].items():
+            assert value == api_series.get(month["period"], {}).get(metric)
+
+
+def test_online_consultation_breakdowns_are_the_db_facts_on_page_api_and_mcp(
+    real_app, real_api, real_client
+):
+    """Submissions by type, from the practice's latest month of facts here, on every surface.
+    (The real day-and-time file is a later month than the practice file, so no weekday split
+    is shown: tests/mcp/test_parity.py checks it on the demo data.)"""
+    with real_app.app_context():
+        t = OnlineConsultation.__table__
+        row = db.session.execute(
+            sa.select(t).order_by(t.c.practice_code, t.c.period.desc())
+        ).first()
+    code = row.practice_code
+    expected = _expected_shares(
+        [("Clinical", row.clinical), ("Administrative", row.admin), ("Other", row.other)]
+    )
+    body = real_api.json(f"/practices/{code}/online-consultations")
+    got = {b["name"]: b for b in body["breakdowns"]}
+    assert _parts(got["submissions_by_type"]["parts"]) == expected
+    assert got["submissions_by_type"]["period"] == row.period
+    html = real_client.get(f"/practices/{code}/online-consultations").get_data(as_text=True)
+    assert _page_breakdowns(html) == {name: _parts(b["parts"]) for name, b in got.items()}
+    user_id, _ = make_key(real_app)
+    with real_app.app_context():
+        tool = registry.get("get_online_consultations").handler(
+            ToolContext(user_id=user_id), {"practice": code}
+        )
+    structured = tool.structured["online_consultations"]
+    assert structured["by_type"] == got["submissions_by_type"]["parts"]
+    times = structured["times"]
+    assert (times["by_weekday"] if times else None) == (
+        got["submissions_by_weekday"]["parts"] if "submissions_by_weekday" in got else None
+    )
+
+
+def test_england_is_named_twice_with_the_db_values_on_page_and_api(real_app, real_api, real_client):
+    """For a count (list size) and a rate, both Englands are the England group row's value and
+    median, and the trend says which one it draws."""
+    html = real_client.get("/practices/A81001/registered-patients").get_data(as_text=True)
+    body = real_api.json("/practices/A81001/registered-patients")
+    g = GroupMetric.__table__
+    for panel in body["panels"]:
+        metric, period = panel["metric"]["id"], panel["benchmark"]["figure"]["period"]
+        with real_app.app_context():
+            row = db.session.execute(
+                sa.select(g.c.value, g.c.median).where(
+                    g.c.metric == metric, g.c.period == period, g.c.level == "england"
+                )
+            ).one()
+        assert panel["england_total"]["value"] == row.value
+        assert panel["england_median_practice"]["value"] == row.median
+        which = (
+            "england_median_practice" if METRICS[metric].aggregation == "sum" else "england_total"
+        )
+        assert panel["england_trend_is"] == which
+        assert panel["england_trend"] == panel[f"{which}_trend"]
+        assert f'data-england-total="{metric}">{panel["england_total"]["display"]}<' in html
+        median = panel["england_median_practice"]["display"]
+        assert f'data-england-median-practice="{metric}">{median}<' in html
+    assert "sets the practice beside the median practice in England" in html
+
+
+def test_area_details_are_the_same_on_api_and_mcp(real_app, real_api, real_client):
+    """Funding and patient experience beyond the metrics: the API's `details` is the tool's,
+    for a practice in each real file."""
+    user_id, _ = make_key(real_app)
+    pm = PracticeMetric.__table__
+    for area, tool, key in (
+        ("funding", "get_funding", "funding"),
+        ("patient-experience", "get_patient_experience", "survey"),
+    ):
+        metric = METRICS[next(m.id for m in METRICS.values() if m.dataset in AREAS[area].datasets)]
+        with real_app.app_context():
+            code = db.session.scalar(
+                sa.select(pm.c.practice_code)
+                .where(pm.c.metric == metric.id)
+                .order_by(pm.c.practice_code)
+                .limit(1)
+            )
+            structured = (
+                registry.get(tool)
+                .handler(ToolContext(user_id=user_id), {"practice": code})
+                .structured
+            )
+        body = real_api.json(f"/practices/{code}/{area}")
+        assert body["details"] is not None
+        assert body["details"] == structured[key]
+        assert real_client.get(f"/practices/{code}/{area}").status_code == 200

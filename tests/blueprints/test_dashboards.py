@@ -8,8 +8,12 @@ import io
 import re
 
 import pytest
+import sqlalchemy as sa
 
-from portal.catalogue import METRICS
+from portal.catalogue import METRICS, format_value
+from portal.extensions import db
+from portal.models import GroupMetric
+from portal.models.appointments import STATUSES, AppointmentMonth
 from portal.queries.areas import AREAS
 from portal.queries.benchmarks import practice_benchmark
 from portal.queries.national import national_view
@@ -22,6 +26,16 @@ CODE = "A81001"
 def published_list_sizes(nhs_data) -> dict[str, int]:
     with open(nhs_data / ALL_2025, newline="") as handle:
         return {r["CODE"]: int(r["NUMBER_OF_PATIENTS"]) for r in csv.DictReader(handle)}
+
+
+def england_row(metric: str, period: str):
+    """The England group_metric row: its value (every practice combined) and median practice."""
+    g = GroupMetric.__table__
+    return db.session.execute(
+        sa.select(g.c.value, g.c.median).where(
+            g.c.metric == metric, g.c.period == period, g.c.level == "england"
+        )
+    ).one()
 
 
 def cell(html: str, table_id: str, level: str) -> str:
@@ -58,7 +72,8 @@ def test_registered_patients_area_equals_published_file_and_query_layer(
         assert caveat in html
 
 
-def test_area_csv_downloads_carry_period_and_source(real_client, nhs_data):
+def test_area_csv_downloads_carry_period_and_source(real_app, real_client, nhs_data):
+    published = published_list_sizes(nhs_data)
     response = real_client.get(f"/practices/{CODE}/registered-patients/latest.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -73,6 +88,40 @@ def test_area_csv_downloads_carry_period_and_source(real_client, nhs_data):
     assert [r["period"] for r in rows] == sorted(r["period"] for r in rows)
     assert rows[-1]["source"] == "Patients Registered at a GP Practice, December 2025"
     assert float(rows[-1]["value"]) == published_list_sizes(nhs_data)[CODE]
+    latest = rows[-1]
+    with real_app.app_context():
+        england = england_row("list_size", latest["period"])
+    assert float(latest["england_total"]) == england.value == sum(published.values())
+    assert float(latest["england_median_practice"]) == england.median
+    assert latest["practice_set_beside"] == "england_median_practice"
+
+
+def test_area_page_names_both_englands_and_the_breakdowns_csv_is_the_facts(real_app, real_client):
+    """The appointments page of a practice in the real file: each panel names England (all
+    practices) and the median practice from the England row; the breakdowns CSV is the month's
+    counts from the fact table."""
+    with real_app.app_context():
+        a = AppointmentMonth.__table__
+        fact = db.session.execute(
+            sa.select(a).order_by(a.c.practice_code, a.c.period.desc())
+        ).first()
+        dna = england_row("dna_rate", fact.period)
+    html = real_client.get(f"/practices/{fact.practice_code}/appointments").get_data(as_text=True)
+    total = re.search(r'data-england-total="dna_rate">([^<]*)<', html).group(1)
+    assert total == format_value(METRICS["dna_rate"], dna.value)
+    median = re.search(r'data-england-median-practice="dna_rate">([^<]*)<', html).group(1)
+    assert median == format_value(METRICS["dna_rate"], dna.median)
+    assert 'data-england-is="england_total"' in html  # a rate is set beside every practice
+    response = real_client.get(f"/practices/{fact.practice_code}/appointments/breakdowns.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    status = {r["part"]: r for r in rows if r["breakdown"] == "appointments_by_status"}
+    for label, column in STATUSES.items():
+        count = getattr(fact, column)
+        assert status[label]["count"] == ("" if count is None else str(count))
+        assert status[label]["period"] == fact.period
+    whole = sum(getattr(fact, c) or 0 for c in STATUSES.values())
+    assert float(status["Attended"]["percent"]) == fact.attended / whole * 100
 
 
 @pytest.mark.parametrize(
@@ -92,7 +141,7 @@ def test_unknown_things_are_404(real_client, path):
     assert "Not found or access denied." in response.get_data(as_text=True)
 
 
-def test_compare_table_equals_published_values(real_client, nhs_data):
+def test_compare_table_equals_published_values(real_app, real_client, nhs_data):
     published = published_list_sizes(nhs_data)
     codes = ["A81001", "A81002", "A81004"]
     response = real_client.get(f"/compare?practices={','.join(codes)}&metrics=list_size")
@@ -102,8 +151,13 @@ def test_compare_table_equals_published_values(real_client, nhs_data):
         row = re.search(rf'data-practice="{code}">(.*?)</tr>', html, re.S).group(1)
         shown = re.search(r'data-metric="list_size">([\d,]+)<', row).group(1)
         assert int(shown.replace(",", "")) == published[code]
-    england = re.search(r'data-practice="england">(.*?)</tr>', html, re.S).group(1)
-    assert "not available" not in england
+    with real_app.app_context():
+        england = england_row("list_size", "2025-12")
+    total = re.search(r'data-practice="england-total">(.*?)</tr>', html, re.S).group(1)
+    assert f'data-metric="list_size">{england.value:,.0f}<' in total
+    median = re.search(r'data-practice="england-median-practice">(.*?)</tr>', html, re.S).group(1)
+    assert f'data-metric="list_size">{england.median:,.0f}<' in median
+    assert "counts are set beside the median practice in England" in html
     # the selection lives in the URL: the CSV link carries it
     assert "/compare.csv?practices=A81001,A81002,A81004&amp;metrics=list_size" in html
 
@@ -131,7 +185,7 @@ def test_compare_bad_selection_is_400_with_error_summary(real_client, query, mes
     assert "There is a problem" in html and message in html
 
 
-def test_compare_csv(real_client, nhs_data):
+def test_compare_csv(real_app, real_client, nhs_data):
     response = real_client.get("/compare.csv?practices=A81001,A81002&metrics=list_size")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     published = published_list_sizes(nhs_data)
@@ -139,6 +193,12 @@ def test_compare_csv(real_client, nhs_data):
         "A81001": published["A81001"],
         "A81002": published["A81002"],
     }
+    with real_app.app_context():
+        england = england_row("list_size", "2025-12")
+    for row in rows:
+        assert float(row["england_total"]) == england.value == sum(published.values())
+        assert float(row["england_median_practice"]) == england.median
+        assert row["practice_set_beside"] == "england_median_practice"
 
 
 def test_national_page_equals_the_published_distribution(real_app, real_client):
@@ -153,6 +213,9 @@ def test_national_page_equals_the_published_distribution(real_app, real_client):
     assert f'data-practice="{view.lowest[0].code}"' in html
     median = re.search(r'data-point="median">.*?numeric">([\d,]+)<', html, re.S).group(1)
     assert float(median.replace(",", "")) == round(view.distribution.median)
+    shown = re.search(r'data-england-median-practice="list_size">([\d,]+)<', html).group(1)
+    assert shown == f"{view.england.median:,.0f}"
+    assert "England (all practices) is every practice in England combined" in html
 
 
 def test_national_highest_is_the_largest_open_list_in_the_file(real_app, real_client, nhs_data):

@@ -38,6 +38,13 @@ OTHER_SERIES = {  # dataset -> (series slug, title, latest slug, previous slug)
     "payments": ("nhs-payments-to-general-practice", "NHS Payments to General Practice",
                  "england-2021-22", "england-2020-21"),
 }  # fmt: skip
+QOF_SERIES = f"{SERIES}/quality-and-outcomes-framework-achievement-prevalence-and-exceptions-data"
+QOF_ZIP = "/files/95/4708D7/QOF2425.zip"
+GPPS_PAGE = "/surveysandreports"
+GPPS_FILE = (
+    "/FileDownload/Download?fileRedirect=2026%2Fsurvey-results%2Fpractice-results%2F"
+    "practice-data-csv%2FGPPS_2026_Practice_data_(weighted)_(csv)_PUBLIC.csv"
+)
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +63,10 @@ def built(tmp_path_factory, nhs_data_session) -> dict[str, Path]:
     with zipfile.ZipFile(crosstab, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(region.name.removesuffix(".gz"), gzip.decompress(region.read_bytes()))
         archive.write(nhs_data_session / "gpad/Mapping_Nov_25.csv", "Mapping.csv")
-    return {"quin-age zip": quin, "epcn.zip": epcn, "gpad zip": crosstab}
+    qof = folder / "QOF2425.zip"  # the real 2024-25 prevalence file, as the raw-data zip has it
+    with zipfile.ZipFile(qof, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(nhs_data_session / "qof/PREVALENCE_2425.csv", "PREVALENCE_2425.csv")
+    return {"quin-age zip": quin, "epcn.zip": epcn, "gpad zip": crosstab, "qof zip": qof}
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +92,13 @@ def publisher(nhs_data_session, built):
 
 
 def serve_other_series(server: Publisher) -> None:
-    """The series and December 2025 edition pages of the other monthly publications."""
+    """The series and December 2025 edition pages of the other monthly publications, QOF's
+    series and 2024-25 edition pages, and the GP Patient Survey's reports page (2026)."""
+    server.page(QOF_SERIES, "series", series=QOF_SERIES.rsplit("/", 1)[-1],
+                title="Quality and Outcomes Framework", latest="2024-25",
+                previous="2023-24")  # fmt: skip
+    server.page(f"{QOF_SERIES}/2024-25", "qof-edition", year="2024-25", yyyy="2425")
+    server.page(GPPS_PAGE, "gpps-reports", year="2026", previous="2025")
     for dataset, (series, title, latest, previous) in OTHER_SERIES.items():
         server.page(f"{SERIES}/{series}", "series", series=series, title=title, latest=latest,
                     previous=previous)  # fmt: skip

@@ -235,13 +235,12 @@ def payments(app) -> set[tuple]:
         return {tuple(row) for row in db.session.execute(sa.select(PaymentsPractice.__table__))}
 
 
-def test_annual_datasets_are_not_fetchable_yet(runner):
-    result = runner.invoke(args=["data", "fetch", "qof-prevalence", "--period", "2024-25"])
+def test_datasets_without_a_fetcher_say_where_to_download(runner):
+    result = runner.invoke(args=["data", "fetch", "deprivation"])
     assert result.exit_code == 2
     assert result.output.strip() == (
-        "Error: qof-prevalence is not yet fetchable: download it from https://digital.nhs.uk/"
-        "data-and-information/publications/statistical/quality-and-outcomes-framework-"
-        "achievement-prevalence-and-exceptions-data and use `flask data load qof-prevalence FILE`"
+        "Error: deprivation is not yet fetchable: download it from https://fingertips.phe.org.uk/"
+        "search/deprivation#page/4/ati/7/iid/94240 and use `flask data load deprivation FILE`"
     )
 
 

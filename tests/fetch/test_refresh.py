@@ -11,11 +11,23 @@ from portal.fetch.editions import FETCHABLE
 from portal.fetch.lock import refresh_lock
 from portal.fetch.refresh import ORDER
 from portal.models import DatasetLoad
-from tests.fetch.conftest import EPCN, OTHER_SERIES, PATIENTS, SERIES, serve_other_series
+from tests.fetch.conftest import (
+    EPCN,
+    GPPS_PAGE,
+    OTHER_SERIES,
+    PATIENTS,
+    QOF_SERIES,
+    SERIES,
+    serve_other_series,
+)
 
 
 def publisher_app(env_app, publisher):
-    return env_app(NHS_DIGITAL_BASE_URL=publisher.url, ODS_DSE_BASE_URL=publisher.url)
+    return env_app(
+        NHS_DIGITAL_BASE_URL=publisher.url,
+        ODS_DSE_BASE_URL=publisher.url,
+        GPPS_BASE_URL=publisher.url,
+    )
 
 
 def loaded(app) -> list[tuple[str, str]]:
@@ -53,6 +65,10 @@ def test_dry_run_says_what_it_would_fetch_and_downloads_nothing(env_app, publish
         f"{base}{SERIES}/general-and-personal-medical-services/31-december-2025",
         "payments 2021-22: would fetch: nhspaymentsgp-21-22-prac-csv.csv from "
         f"{base}{SERIES}/nhs-payments-to-general-practice/england-2021-22",
+        f"qof-prevalence 2024-25: would fetch: QOF2425.zip from {base}{QOF_SERIES}/2024-25",
+        f"qof-achievement 2024-25: would fetch: QOF2425.zip from {base}{QOF_SERIES}/2024-25",
+        "gpps 2026: would fetch: GPPS_2026_Practice_data_(weighted)_(csv)_PUBLIC.csv from "
+        f"{base}{GPPS_PAGE}",
         "",
         "dataset               period   outcome",
         "--------------------  -------  -----------",
@@ -64,9 +80,13 @@ def test_dry_run_says_what_it_would_fetch_and_downloads_nothing(env_app, publish
         "telephony             2025-12  would fetch",
         "workforce             2025-12  would fetch",
         "payments              2021-22  would fetch",
+        "qof-prevalence        2024-25  would fetch",
+        "qof-achievement       2024-25  would fetch",
+        "gpps                  2026     would fetch",
     ]
     assert result.stdout.splitlines()[-1].startswith("done in ")
-    assert [p for p, _ in publisher.requests if not p.startswith(SERIES)] == []  # no downloads
+    pages = [p for p, _ in publisher.requests if not p.startswith(SERIES)]
+    assert set(pages) == {GPPS_PAGE}  # no downloads, only pages
     assert loaded(app) == []
 
 
@@ -80,7 +100,7 @@ def test_refresh_loads_in_dependency_order_and_a_failure_exits_1(env_app, publis
         ("ods-pcns", "current"),
         *[("patients-registered", "2025-12")] * 3,
     ]
-    table = first.stdout.splitlines()[-11:-1]
+    table = first.stdout.splitlines()[-14:-1]
     assert table == [
         "dataset               period   outcome",
         "--------------------  -------  -------",
@@ -92,12 +112,17 @@ def test_refresh_loads_in_dependency_order_and_a_failure_exits_1(env_app, publis
         "telephony             latest   failed",
         "workforce             latest   failed",
         "payments              latest   failed",
+        "qof-prevalence        latest   failed",
+        "qof-achievement       latest   failed",
+        "gpps                  latest   failed",
     ]
     gpad_series = f"{publisher.url}{SERIES}/{OTHER_SERIES['gpad'][0]}"
     assert f"gpad latest: failed: {gpad_series}: HTTP 404 Not Found" in first.stdout
 
+    soon = "<html><body><h1>Coming soon</h1></body></html>"
     for series, *_ in OTHER_SERIES.values():  # series pages that list no edition yet
-        publisher.pages[f"{SERIES}/{series}"] = "<html><body><h1>Coming soon</h1></body></html>"
+        publisher.pages[f"{SERIES}/{series}"] = soon
+    publisher.pages[QOF_SERIES] = publisher.pages[GPPS_PAGE] = soon
     second = runner.invoke(args=["data", "refresh"])
     assert second.exit_code == 0, second.output
     assert second.stdout.splitlines()[-6:-1] == [

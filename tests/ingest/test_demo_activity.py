@@ -1,10 +1,11 @@
-"""The demo writes GPAD, online consultation and telephony files in the real layouts (the
-telephony layout is the documented one: no real file exists) and loads them as synthetic."""
+"""The demo writes GPAD, online consultation and telephony files in the real layouts and loads
+them as synthetic."""
 
 from __future__ import annotations
 
 import csv
 import gzip
+import zipfile
 
 from portal.ingest.demo import load_demo, write_files
 from portal.queries.appointments import practice_appointments
@@ -26,9 +27,12 @@ def test_demo_activity_files_use_the_real_headers(tmp_path, nhs_data):
     assert set(header(files["online-consultations"][0])) <= set(real_oc)
     real_times = header(nhs_data / "online_consultations/OC_by_day_and_time_2025-08.csv.gz")
     assert set(header(files["online-consultations"][-1])) <= set(real_times)
-    assert [c.strip() for c in header(files["telephony"][0])] == [
-        "Date", "PRACTICE_CODE", "PCN_CODE", "SUB_ICB_LOCATION_CODE", "Indicator", "Band", "Value",
-    ]  # fmt: skip
+    real_cbt = nhs_data / "telephony/Cloud Based Telephony By Durations - June 2026_Y58.csv"
+    with zipfile.ZipFile(files["telephony"][0]) as zipped:  # a month's zip of regional files
+        members = zipped.namelist()
+        first = zipped.read(members[0]).decode().splitlines()[0].split(",")
+    assert first == header(real_cbt)
+    assert members[-1] == "Cloud Based Telephony By Durations - October 2025_Unmapped.csv"
     assert "8  to 14 Days" in files["gpad"][0].read_text()
 
 

@@ -19,7 +19,7 @@ CONTRACT = {
     "get_online_consultations", "get_telephony", "get_workforce", "get_patient_experience",
     "get_disease_prevalence", "get_qof_achievement", "get_funding", "compare_practices",
     "get_benchmark", "list_metrics", "list_my_practices", "get_private_data", "search", "fetch",
-    "get_trend",
+    "get_trend", "list_my_groups", "get_group_overview",
 }  # fmt: skip
 
 

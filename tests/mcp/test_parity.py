@@ -4,6 +4,7 @@ query layer's (computed in-process here) and the figures the pages show."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import httpx
 import pytest
@@ -13,7 +14,9 @@ from portal import access
 from portal.catalogue import METRICS, format_value
 from portal.extensions import db
 from portal.models import Practice, User
+from portal.queries.activity import Share
 from portal.queries.appointments import PracticeAppointments, practice_appointments
+from portal.queries.area_view import area_view
 from portal.queries.areas import AREAS, area_dashboard
 from portal.queries.benchmarks import practice_benchmark
 from portal.queries.compare import compare_practices, default_metrics
@@ -30,7 +33,7 @@ from portal.queries.private_data import get_private_data
 from portal.queries.qof import QofAchievementResult, qof_achievement
 from portal.queries.search import search_practices
 from portal.queries.telephony import PracticeTelephony, practice_telephony
-from portal.queries.types import Figure
+from portal.queries.types import Figure, TrendPoint
 from portal.queries.workforce import Workforce, workforce
 
 
@@ -190,3 +193,88 @@ def test_compare_page_and_tool_name_the_same_unread_practice_and_show_the_others
             re.S,
         )
         assert cell.group(1) == row["figures"]["list_size"]["display"]
+
+
+ACTIVITY_TOOLS = [
+    ("get_appointments", "appointments", "appointments"),
+    ("get_telephony", "telephony", "telephony"),
+    ("get_online_consultations", "online_consultations", "online-consultations"),
+]
+
+
+def _page_breakdowns(html: str) -> dict[str, list[dict]]:
+    """Each breakdown table on an area page as the tools' shares (label, count, percent)."""
+    out = {}
+    for name, body in re.findall(r'data-breakdown="([a-z_]+)">(.*?)</table>', html, re.S):
+        out[name] = [
+            {"label": unescape(label), "count": int(count) if count else None,
+             "percent": float(percent) if percent else None}
+            for label, count, percent in re.findall(
+                r'data-part="([^"]*)">.*?data-count="([^"]*)".*?data-percent="([^"]*)"', body, re.S
+            )
+        ]  # fmt: skip
+    return out
+
+
+def _page_trend(html: str, metric: str) -> dict[str, float | None]:
+    table = re.search(rf'id="{metric.replace("_", "-")}-trend-table".*?</table>', html, re.S)
+    if table is None:
+        return {}
+    rows = re.findall(r'data-period="([^"]+)".*?data-value="([^"]*)"', table.group(0), re.S)
+    return {period: float(value) if value else None for period, value in rows}
+
+
+def test_breakdowns_and_series_equal_on_tool_page_and_area_view(live, practices):
+    """Each activity tool's latest-month splits are the page's breakdown tables and the shared
+    area view's; its monthly series is the page's trend tables, month by month."""
+    compared = 0
+    for code in practices[:2]:
+        for tool, key, slug in ACTIVITY_TOOLS:
+            data = live.call(tool, {"practice": code, "months": 6})["structuredContent"][key]
+            page = httpx.get(f"{live.base}/practices/{code}/{slug}").text
+            with live.app.app_context():
+                view = area_view(get_practice(code), slug, 6)
+            shown = _page_breakdowns(page)
+            assert shown == {b.name: dump(list[Share], b.parts) for b in view.breakdowns}
+            if data is None:
+                assert shown == {}
+                continue
+            assert data == dump(type(view.activity), view.activity)
+            splits = {
+                "appointments": lambda d: {
+                    f"appointments_{k}": v for k, v in d["breakdown"].items()
+                },
+                "telephony": lambda d: {
+                    "calls_answered_by_wait": d["month"]["answered_by_wait"],
+                    "calls_answered_by_length": d["month"]["answered_by_length"],
+                },
+                "online_consultations": lambda d: (
+                    {"submissions_by_type": d["by_type"]}
+                    | ({"submissions_by_weekday": d["times"]["by_weekday"]} if d["times"] else {})
+                ),
+            }[key](data)
+            assert splits == {k: shown[k] for k in splits}
+            for month in data["trend"]:
+                for metric, value in month["values"].items():
+                    on_page = _page_trend(page, metric)
+                    if on_page:
+                        assert on_page.get(month["period"]) == value
+                        compared += 1
+            view_series = {m.period: m.values for m in view.series}
+            for month in data["trend"]:
+                for metric, value in month["values"].items():
+                    assert view_series.get(month["period"], {}).get(metric) == value
+    assert compared > 0
+
+
+def test_area_tools_name_the_england_the_view_draws(live, practices):
+    """get_registered_patients' England series is the area view's, named as the view names it."""
+    structured = live.call("get_registered_patients", {"practice": practices[0], "months": 6})[
+        "structuredContent"
+    ]
+    with live.app.app_context():
+        view = area_view(get_practice(practices[0]), "registered-patients", 6)
+    for metric, panel in zip(structured["metrics"], view.panels, strict=True):
+        assert metric["england_trend_is"] == panel.england_trend_is
+        assert metric["england_trend"] == dump(list[TrendPoint], panel.england_trend)
+        assert panel.england_trend == getattr(panel, f"{panel.england_trend_is}_trend")

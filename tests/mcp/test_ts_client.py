@@ -19,7 +19,7 @@ from portal.connections.tokens import hash_token
 from portal.extensions import db
 from portal.mcp.registry import registry
 from portal.mcp.tools.overview import headline_metrics
-from portal.models import Connection, OAuthToken
+from portal.models import Connection, OAuthToken, Practice
 from portal.queries.overview import headline_figures
 from tests.conftest import IN_CI, ROOT
 from tests.mcp.oauth_flow import token_response
@@ -31,7 +31,7 @@ SDK = ROOT / "node_modules" / "@modelcontextprotocol" / "sdk" / "package.json"
 TIMEOUT = 300  # seconds for the whole driver; it gives up by itself after 240
 
 
-def arguments(member: str, other: str) -> dict[str, dict]:
+def arguments(member: str, other: str, pcn: str) -> dict[str, dict]:
     """Sensible arguments for every tool, by name; a tool missing here fails the test."""
     return {
         "search_practices": {"query": "surgery", "limit": 5},
@@ -53,6 +53,8 @@ def arguments(member: str, other: str) -> dict[str, dict]:
         "get_private_data": {"practice": member},  # alice holds a role there
         "search": {"query": "surgery appointments"},
         "fetch": {"id": f"practice:{member}"},
+        "get_group_overview": {"group": f"pcn:{pcn}", "metric": "dna_rate"},
+        "list_my_groups": {},
     }
 
 
@@ -102,7 +104,9 @@ def drive(plan: dict, browser: Browser, log: Path) -> dict:
 
 def test_typescript_sdk_signs_in_calls_every_tool_and_refreshes_twice_at_once(live, tmp_path):
     names = registry.names()
-    table = arguments(live.member_practice, live.other_practice)
+    with live.app.app_context():
+        pcn = db.session.get(Practice, live.member_practice).pcn_code
+    table = arguments(live.member_practice, live.other_practice, pcn)
     missing = [name for name in names if name not in table]
     if missing:
         pytest.fail(f"no arguments for {missing}: add them to arguments() in {__file__}")

@@ -27,8 +27,10 @@ MODULES: dict[str, str | None] = {
     "compare": None,
     "benchmark": None,
     "trend": None,
+    "groups": None,
     "catalogue": None,
     "private": None,
+    "my_groups": None,
     "openai_connector": None,
 }
 

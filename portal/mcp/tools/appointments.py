@@ -2,18 +2,14 @@
 
 from portal.mcp import text
 from portal.mcp.tools.areas import monthly_tool
-from portal.queries.appointments import PracticeAppointments, practice_appointments
+from portal.queries.appointments import PracticeAppointments
+from portal.queries.area_view import breakdowns
 
 
 def splits(data: PracticeAppointments) -> list[str]:
-    """The latest month's appointments split four ways (each over all appointments)."""
-    b = data.breakdown
-    return [
-        f"{data.period} split:\n" + text.shares_table("Status", b.by_status, "Appointments"),
-        text.shares_table("Staff type", b.by_hcp_type, "Appointments"),
-        text.shares_table("Mode", b.by_mode, "Appointments"),
-        text.shares_table("Booked to appointment", b.by_lead_time, "Appointments"),
-    ]
+    """The latest month's appointments split four ways: the area view's breakdowns."""
+    tables = [text.shares_table(b.title, b.parts, b.counted) for b in breakdowns(data)]
+    return [f"{data.period} split:\n" + tables[0], *tables[1:]]
 
 
 TOOLS = [
@@ -23,7 +19,6 @@ TOOLS = [
         "appointments",
         "appointments",
         PracticeAppointments,
-        lambda code, months: practice_appointments(code, months),
         "A practice's appointments in its latest month with the months before it: total, per "
         "1,000 registered patients, did-not-attend (DNA) rate, share with a GP, share on the "
         "day booked and share face to face, each with benchmarks; and the month's split by "

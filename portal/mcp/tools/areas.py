@@ -10,7 +10,8 @@ from typing import Any
 from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
 from portal.mcp.tools import common
-from portal.queries.areas import AREAS, SourceSpan, area_dashboard
+from portal.queries.area_view import AreaView, area_view
+from portal.queries.areas import AREAS, SourceSpan
 from portal.queries.types import (
     Benchmark,
     ConfidenceInterval,
@@ -58,23 +59,18 @@ class AreaResult:
 SHAPE = common.Shape(AreaResult)
 
 
-def england_series(metric) -> str:
-    """Which England the series beside a practice's is: a national total is no practice's peer,
-    so for counts it is the median practice."""
-    return "england_median_practice" if metric.aggregation == "sum" else "england_total"
+def view_for(
+    ctx: ToolContext, practice_arg: Any, slug: str, months: int = common.DEFAULT_MONTHS
+) -> AreaView:
+    """The shared area view (portal.queries.area_view) for a practice the caller may read."""
+    return area_view(common.public_practice(ctx, practice_arg), slug, months)
 
 
-def area_result(
-    ctx: ToolContext,
-    practice_arg: Any,
-    slug: str,
-    months: int = common.DEFAULT_MONTHS,
-) -> AreaResult:
-    practice = common.public_practice(ctx, practice_arg)
-    area = AREAS[slug]
-    dashboard = area_dashboard(practice, area, months=months)
+def area_result(view: AreaView) -> AreaResult:
+    """The view's metric panels as the area tools' structured result."""
+    area, slug = view.area, view.area.slug
     metrics = []
-    for panel in dashboard.panels:
+    for panel in view.panels:
         benchmark = panel.benchmark
         m = panel.metric
         metrics.append(
@@ -94,12 +90,12 @@ def area_result(
                 not_compared=benchmark.not_compared,
                 trend=panel.trend,
                 england_trend=panel.england_trend,
-                england_trend_is=england_series(m),
+                england_trend_is=panel.england_trend_is,
             )
         )
     spans = {
         (p.trend_source.publication, p.trend_source.first): p.trend_source
-        for p in dashboard.panels
+        for p in view.panels
         if p.trend_source
     }
     sources = list(spans.values())
@@ -107,7 +103,7 @@ def area_result(
     if not metrics:
         note = f"No {area.title.lower()} figures are loaded for this practice."
     return AreaResult(
-        practice=common.practice_ref(practice),
+        practice=common.practice_ref(view.practice),
         area=slug,
         title=area.title,
         metrics=metrics,
@@ -142,7 +138,10 @@ def render(result: AreaResult, *more: str | None) -> str:
                         [text.value(m.metric, england.get(x)) for x in periods],
                     )
                 )
-        series = "Series:\n" + text.series_table(periods, columns)
+        series = text.sections(
+            "Series:\n" + text.series_table(periods, columns),
+            text.break_notes([m.metric for m in result.metrics], periods),
+        )
     return text.figures_answer(
         f"{p.name} ({p.code}): {result.title.lower()}",
         [(m.label, b) for m, b in zip(result.metrics, benchmarks, strict=True)],
@@ -187,13 +186,12 @@ def monthly_tool(
     slug: str,
     key: str,
     result_type: type,
-    fetch: Callable[[str, int], Any],
     lead: str,
     when: str,
     details: Callable[[Any], list[str | None]] = lambda data: [],
 ) -> ToolSpec:
-    """A tool over one monthly activity query (appointments, online consultations, telephony):
-    `fetch(code, months)` returns the query's dataclass with `metrics` (benchmarks), `period`,
+    """A tool over one monthly activity area (appointments, online consultations, telephony):
+    the area view's `activity`, the query's dataclass with `metrics` (benchmarks), `period`,
     `source` and `synthetic`, or None when the practice has no data; `details(data)` gives the
     text of its breakdowns (markdown sections)."""
     shape_type = make_dataclass(
@@ -204,9 +202,9 @@ def monthly_tool(
     shape = common.Shape(shape_type)
 
     def handler(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-        practice = common.public_practice(ctx, arguments["practice"])
-        ref = common.practice_ref(practice)
-        data = fetch(practice.code, common.months(arguments))
+        view = view_for(ctx, arguments["practice"], slug, common.months(arguments))
+        ref = common.practice_ref(view.practice)
+        data = view.activity
         if data is None:
             note = common.missing_text(ref, AREAS[slug].title.lower())
             return ToolOutput(shape.dump(shape_type(ref, None, note)), note)

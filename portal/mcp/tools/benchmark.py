@@ -12,9 +12,11 @@ from portal.mcp.tools import common
 from portal.queries.benchmarks import benchmark_or_national
 from portal.queries.national import national_view
 from portal.queries.peers import Peer, practice_peers
+from portal.queries.saved_groups import PREFIX, parse_group_id, saved_group_value
 from portal.queries.types import Distribution, Figure, GroupValue
 
 WITHIN = ("england", "region", "icb", "sub_icb", "pcn", "peers")
+WITHIN_GROUP = "group:<id>"  # one of the caller's saved groups (list_my_groups)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ SHAPE = common.Shape(BenchmarkResult)
 def get_benchmark(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
     metric = common.metric(arguments["metric"])
     within = arguments.get("within") or "england"
+    if within not in WITHIN and not (within.startswith(PREFIX) and parse_group_id(within)):
+        raise ToolError(f"Argument 'within' must be one of: {', '.join(WITHIN)}, {WITHIN_GROUP}")
     practice_arg = arguments.get("practice")
     if practice_arg is None:
         if within != "england":
@@ -63,6 +67,8 @@ def get_benchmark(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
         if bench is None:
             raise ToolError(f"No figures for {metric.id} are loaded yet.")
         groups = {g.level: g for g in bench.groups}
+        if within.startswith(PREFIX):  # the caller's own group, else "not found or access denied"
+            groups[within] = saved_group_value(ctx.user, within, metric.id, bench.figure.period)
         f = bench.figure
         has_figure = f.value is not None
         result = BenchmarkResult(
@@ -89,7 +95,8 @@ def render(r: BenchmarkResult) -> str:
         rows.append([f"{r.practice.name} ({r.practice.code})", shown,
                      where if r.practice_has_figure else None])  # fmt: skip
     if r.group is not None and r.within != "england":
-        rows.append([f"{r.group.name} ({text.LEVEL_HEADINGS[r.within]}), all practices",
+        heading = text.LEVEL_HEADINGS.get(r.within, "your saved group")
+        rows.append([f"{r.group.name} ({heading}), all practices",
                      r.group.display, f"{r.group.practices:,} practices"])  # fmt: skip
         if r.group.median is not None:
             rows.append([f"{r.group.name}, median practice", text.value(r.metric, r.group.median),
@@ -134,7 +141,8 @@ def _description() -> str:
         "Where a practice sits on one metric: its latest value, its percentile rank among open "
         "practices in England, the national median, quartiles and deciles of practice values, "
         "England's value (ratio of sums) and, with `within`, the value for its PCN, sub-ICB, "
-        "ICB or region, or its 10 most similar practices (within=peers, listed). Without "
+        "ICB or region, or its 10 most similar practices (within=peers, listed), or one of "
+        "your saved groups (within=group:<id>, ids from list_my_groups). Without "
         "`practice` it returns the national distribution alone (e.g. "
         "'what is the national median DNA rate'). A practice without a figure still gets the "
         "national distribution, with practice_has_figure false. Use get_<area> tools for "
@@ -157,9 +165,12 @@ TOOLS = [
                 "practice": {**common.PRACTICE, "description": "Optional ODS code, e.g. A81001."},
                 "within": {
                     "type": "string",
-                    "enum": list(WITHIN),
-                    "description": "The group to compare with (default england); peers: the 10 "
-                    "most similar practices in England.",
+                    "maxLength": 20,
+                    "pattern": "^(" + "|".join(WITHIN) + "|group:[0-9]{1,9})$",
+                    "description": "The group to compare with (default england): "
+                    + ", ".join(WITHIN)
+                    + "; peers: the 10 most similar practices in England; group:<id>: one of "
+                    "your saved groups (list_my_groups).",
                 },
             },
             ("metric",),

@@ -2,10 +2,7 @@
 
 from portal.mcp import text
 from portal.mcp.tools.areas import monthly_tool
-from portal.queries.online_consultations import (
-    PracticeOnlineConsultations,
-    practice_online_consultations,
-)
+from portal.queries.online_consultations import PracticeOnlineConsultations
 
 
 def submissions(data: PracticeOnlineConsultations) -> list[str | None]:
@@ -42,7 +39,6 @@ TOOLS = [
         "online-consultations",
         "online_consultations",
         PracticeOnlineConsultations,
-        lambda code, months: practice_online_consultations(code, months),
         "A practice's online consultation submissions in its latest month with the months "
         "before it: total, clinical share and submissions per 1,000 registered patients (the "
         "publication's own denominator), each with benchmarks; the split by type, the "

@@ -7,14 +7,14 @@ from dataclasses import asdict
 from portal.mcp import text
 from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
 from portal.mcp.tools import areas, common
-from portal.queries.patients import age_pyramid
 
 
 def get_registered_patients(ctx: ToolContext, arguments: dict) -> ToolOutput:
-    result = areas.area_result(
+    view = areas.view_for(
         ctx, arguments["practice"], "registered-patients", common.months(arguments)
     )
-    pyramid = age_pyramid(result.practice.code)
+    result = areas.area_result(view)
+    pyramid = view.age_pyramid
     bands = None
     if pyramid is not None:
         result.extra["age_bands"] = {

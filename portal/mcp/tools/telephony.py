@@ -2,11 +2,13 @@
 
 from portal.mcp import text
 from portal.mcp.tools.areas import monthly_tool
-from portal.queries.telephony import PracticeTelephony, practice_telephony
+from portal.queries.area_view import breakdowns
+from portal.queries.telephony import PracticeTelephony
 
 
 def calls(data: PracticeTelephony) -> list[str]:
-    """The latest month's indicator totals and answered calls by wait and by length."""
+    """The latest month's indicator totals, then the area view's breakdowns: answered calls by
+    wait and by length."""
     month = data.month
     indicators = text.table(
         ["Indicator", "Calls"],
@@ -15,8 +17,7 @@ def calls(data: PracticeTelephony) -> list[str]:
     )  # fmt: skip
     return [
         f"{data.period} indicators (– = not published):\n" + indicators,
-        text.shares_table("Answered after waiting", month.answered_by_wait, "Calls"),
-        text.shares_table("Answered call length", month.answered_by_length, "Calls"),
+        *(text.shares_table(b.title, b.parts, b.counted) for b in breakdowns(data)),
     ]
 
 
@@ -27,7 +28,6 @@ TOOLS = [
         "telephony",
         "telephony",
         PracticeTelephony,
-        lambda code, months: practice_telephony(code, months),
         "A practice's calls on its cloud-based telephone system in its latest month with the "
         "months before it: inbound calls, share answered, missed calls, callbacks requested and "
         "made, each with benchmarks; answered calls by wait time and by call length. No rows "

@@ -64,6 +64,10 @@ def render(c: TrendChart) -> str:
             ["Period", "Value", "Signals (– none: common cause)"],
             ([p.period, shown(p.value), c.signals_words(p)] for p in c.points),
         ),
+        *(
+            f"{b.note} The limits span both series: read signals near it with care."
+            for b in c.breaks
+        ),
         limits,
         f"Variation, latest value: {c.variation_words}.",
         "Rules: " + "; ".join(f"{name} = {words}" for name, words in c.rule_notes) + ".",
@@ -79,7 +83,9 @@ def _description() -> str:
         "limits (mean ± 2.66 × mean moving range; trial limits below 12 points) and the "
         "variation icon: common cause, or special cause improving or concerning by the "
         "metric's polarity. Use it to ask whether a change is a real change. `baseline` fixes "
-        f"the limits from the first N months. Monthly metrics: {', '.join(monthly_metrics())}."
+        "the limits from the first N months. `breaks` lists any series break (the publisher's "
+        "change of method) inside the months charted: values either side are not like for like. "
+        f"Monthly metrics: {', '.join(monthly_metrics())}."
     )
 
 
