@@ -1,7 +1,6 @@
 """WSGI entry point: `gunicorn wsgi:app`."""
 
-from portal import create_app
-from portal.statistics.intervals import load_libraries
+from portal import create_app, worker
 
 app = create_app()
-load_libraries()  # at worker start, so no request waits a second for statsmodels and scipy
+worker.prepare()  # at worker start, so no request waits for imports or a full GC pass

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from portal import create_app  # noqa: E402
+from portal import create_app, worker  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import DatasetLoad, Practice, SubIcb  # noqa: E402
 from portal.queries import groups  # noqa: E402
@@ -47,6 +47,7 @@ def main() -> None:
     args = parser.parse_args()
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "RATELIMIT_ENABLED": False})
+    worker.prepare()  # as wsgi.py readies a gunicorn worker
     with app.app_context():
         if db.session.execute(sa.select(DatasetLoad.id).limit(1)).first() is None:
             upgrade()
