@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from portal import benchmarks
 from portal.extensions import db
+from portal.ingest import benchmarks
 from portal.ingest.base import (
     IngestError,
     LoadResult,

@@ -20,8 +20,7 @@ import pyarrow.csv as pv
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from portal import benchmarks
-from portal.ingest import gpad_coverage
+from portal.ingest import benchmarks, gpad_coverage
 from portal.ingest.base import (
     MAX_COUNT,
     MISSING_MARKERS,

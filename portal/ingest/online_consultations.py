@@ -17,8 +17,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from portal import benchmarks
 from portal.extensions import db
+from portal.ingest import benchmarks
 from portal.ingest.base import (
     IngestError,
     Progress,

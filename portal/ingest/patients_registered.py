@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from portal import benchmarks
 from portal.extensions import db
-from portal.ingest import gpad
+from portal.ingest import benchmarks, gpad
 from portal.ingest.base import (
     IngestError,
     Progress,

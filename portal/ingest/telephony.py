@@ -35,10 +35,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from portal import benchmarks
 from portal.catalogue import ENGLAND
 from portal.extensions import db
-from portal.ingest import telephony_coverage
+from portal.ingest import benchmarks, telephony_coverage
 from portal.ingest.base import (
     IngestError,
     LoadResult,

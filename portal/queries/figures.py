@@ -1,6 +1,6 @@
 """Stored metric values for many practices or organisations at once, each a full figure.
 
-These read the same precomputed tables as the dashboards and benchmarks (portal/benchmarks.py
+These read the same precomputed tables as the dashboards and benchmarks (portal/ingest/benchmarks.py
 writes them at load time), so every surface shows the same number for the same practice.
 """
 

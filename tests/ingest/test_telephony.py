@@ -11,9 +11,8 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from portal import benchmarks
 from portal.extensions import db
-from portal.ingest import load_paths
+from portal.ingest import benchmarks, load_paths
 from portal.ingest.base import IngestError
 from portal.models import (
     DatasetCoverage,
