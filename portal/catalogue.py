@@ -6,9 +6,6 @@ from portal.qof_registers import DOMAINS as QOF_DOMAINS
 from portal.qof_registers import REGISTERS as QOF_REGISTERS
 from portal.qof_registers import achievement_metric, prevalence_metric
 
-LEVELS = ("pcn", "sub_icb", "icb", "region", "england")  # the groups every figure is set against
-ENGLAND = "ENG"  # the code of the England group
-
 
 @dataclass(frozen=True)
 class Metric:

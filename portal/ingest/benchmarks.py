@@ -12,9 +12,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from portal.catalogue import ENGLAND, LEVELS, METRICS
+from portal.catalogue import METRICS
 from portal.ingest.base import bulk_insert
 from portal.models import GroupMetric, Icb, MetricDistribution, Practice, PracticeMetric, SubIcb
+from portal.models.organisations import ENGLAND, LEVELS
 
 
 def practice_hierarchy(conn: Connection) -> pd.DataFrame:

@@ -35,7 +35,6 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from portal.catalogue import ENGLAND
 from portal.extensions import db
 from portal.ingest import benchmarks, telephony_coverage
 from portal.ingest.base import (
@@ -59,6 +58,7 @@ from portal.ingest.monthly import (
     source_part,
 )
 from portal.models import TelephonyBreakdown, TelephonyCount, TelephonySharedCount
+from portal.models.organisations import ENGLAND
 from portal.models.telephony import BREAKDOWNS, INDICATORS
 
 DATASET = "telephony"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from portal.catalogue import LEVELS, METRICS, Metric, format_value
+from portal.catalogue import METRICS, Metric, format_value
+from portal.models.organisations import LEVELS
 from portal.queries.coverage import metric_coverage
 from portal.queries.types import Benchmark, Distribution, Figure, GroupValue, Significance
 from portal.series_breaks import breaks_within

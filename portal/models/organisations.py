@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 
+LEVELS = ("pcn", "sub_icb", "icb", "region", "england")  # the groups every figure is set against
+ENGLAND = "ENG"  # the code of the England group
+
 
 class Region(db.Model):
     __tablename__ = "region"

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from portal.catalogue import ENGLAND, LEVELS, METRICS
+from portal.catalogue import METRICS
 from portal.extensions import db
 from portal.models import PracticeMetric
+from portal.models.organisations import ENGLAND, LEVELS
 from portal.queries.areas import group_rows, latest_distributions
 from portal.queries.benchmarks import PRACTICE_COLUMNS, assemble, group_value
 from portal.queries.datasets import provenance

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
-from portal.catalogue import ENGLAND, LEVELS, METRICS, Metric, format_value
+from portal.catalogue import METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import DatasetLoad, GroupMetric, MetricDistribution, PracticeMetric
+from portal.models.organisations import ENGLAND, LEVELS
 from portal.queries.benchmarks import (
     PRACTICE_COLUMNS,
     assemble,

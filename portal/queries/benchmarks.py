@@ -6,9 +6,10 @@ import json
 
 import sqlalchemy as sa
 
-from portal.catalogue import ENGLAND, LEVELS, METRICS, Metric, format_value
+from portal.catalogue import METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import GroupMetric, Icb, MetricDistribution, Pcn, PracticeMetric, Region, SubIcb
+from portal.models.organisations import ENGLAND, LEVELS
 from portal.queries.datasets import provenance
 from portal.queries.peers import peer_value
 from portal.queries.practices import PracticeDetails

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from portal.catalogue import ENGLAND, METRICS, Metric, format_value
+from portal.catalogue import METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import GroupMetric, Practice, PracticeMetric
+from portal.models.organisations import ENGLAND
 from portal.queries.areas import AREAS, Area
 from portal.queries.benchmarks import group_values, make_figure, practice_benchmark
 from portal.queries.datasets import provenance_map

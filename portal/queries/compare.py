@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
-from portal.catalogue import ENGLAND, METRICS, Metric, format_value
+from portal.catalogue import METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import Practice, PracticeMetric
+from portal.models.organisations import ENGLAND
 from portal.queries.areas import england_label, england_point, england_series
 from portal.queries.benchmarks import group_values, latest_period, make_figure
 from portal.queries.practices import normalise_code

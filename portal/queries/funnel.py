@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import sqlalchemy as sa
 
-from portal.catalogue import ENGLAND, METRICS, Metric, format_value
+from portal.catalogue import METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import GroupMetric, Practice, PracticeMetric
+from portal.models.organisations import ENGLAND
 from portal.queries.datasets import provenance
 from portal.statistics import funnel
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import sqlalchemy as sa
 
-from portal.catalogue import ENGLAND, METRICS, Metric, format_value
+from portal.catalogue import METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import DatasetLoad, GroupMetric, Practice, PracticeMetric
+from portal.models.organisations import ENGLAND
 from portal.queries.areas import AREAS
 from portal.queries.benchmarks import group_value
 from portal.queries.datasets import provenance_map

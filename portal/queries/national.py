@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from portal.catalogue import ENGLAND, METRICS, Metric, format_value
+from portal.catalogue import METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import Practice, PracticeMetric
+from portal.models.organisations import ENGLAND
 from portal.queries.benchmarks import group_values, make_figure, national_distribution
 from portal.queries.types import Distribution, Figure, GroupValue
 

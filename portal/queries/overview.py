@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from portal.catalogue import ENGLAND, METRICS
+from portal.catalogue import METRICS
 from portal.extensions import db
 from portal.models import GroupMetric, MetricDistribution, PracticeMetric
+from portal.models.organisations import ENGLAND
 from portal.queries.benchmarks import make_figure
 from portal.queries.datasets import provenance_map
 from portal.queries.types import Figure

@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from portal.access import NotFoundOrDenied, is_signed_in
-from portal.catalogue import ENGLAND, METRICS, Metric, format_value
+from portal.catalogue import METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import Practice, PracticeMetric, SavedGroup, SavedGroupPractice
+from portal.models.organisations import ENGLAND
 from portal.queries.benchmarks import group_values, make_figure
 from portal.queries.practices import get_practice, normalise_code
 from portal.queries.types import Figure, GroupValue

@@ -12,10 +12,11 @@ import sqlalchemy as sa
 from pydantic import TypeAdapter
 
 from portal.access import NOT_FOUND_OR_DENIED
-from portal.catalogue import ENGLAND, METRICS, format_value
+from portal.catalogue import METRICS, format_value
 from portal.extensions import db
 from portal.mcp.text import POLARITY
 from portal.models import AuditEvent, DatasetLoad, Practice, PracticeMetric
+from portal.models.organisations import ENGLAND
 from portal.queries.benchmarks import group_values, national_distribution
 from portal.queries.compare import compare_practices
 from portal.queries.practices import get_practice
