@@ -2,8 +2,8 @@
 SQLite and PostgreSQL: median milliseconds over 200 calls each, target <= 10 ms.
 
 Generic over the catalogue: the "overview" lookups are the practice record, its latest value
-of every metric that has data, and whatever page-level query functions exist (area dashboards,
-headlines, each area's practice query); the benchmark lookup is `practice_benchmark` for one
+of every metric that has data, the overview's headlines, each area's view (what its page, API
+endpoint and MCP tool read) and each activity area's practice query; the benchmark lookup is `practice_benchmark` for one
 metric (--metric, default the first catalogue metric with data). Each call picks a practice at
 random from those loaded.
 
@@ -16,7 +16,6 @@ Usage: python scripts/bench_queries.py [--database sqlite|postgresql|both] [--ur
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import random
 import statistics
@@ -34,21 +33,18 @@ from scratch_database import scratch_database  # noqa: E402
 CALLS = 200
 
 
-def optional(module: str, name: str):
-    """A query function if that module defines it (the bench stays generic as areas grow)."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-
-
 def lookups(metric_id: str | None) -> dict:
     """name -> callable(practice_code); built after the app exists."""
     from portal.catalogue import METRICS
     from portal.extensions import db
     from portal.models import PracticeMetric
+    from portal.queries.appointments import practice_appointments
+    from portal.queries.area_view import area_view
+    from portal.queries.areas import AREAS, practice_headlines
     from portal.queries.benchmarks import practice_benchmark, practice_figure
+    from portal.queries.online_consultations import practice_online_consultations
     from portal.queries.practices import get_practice
+    from portal.queries.telephony import practice_telephony
 
     t = PracticeMetric.__table__
     with_data = set(db.session.execute(sa.select(t.c.metric).distinct()).scalars())
@@ -62,28 +58,15 @@ def lookups(metric_id: str | None) -> dict:
         f"practice_benchmark({benchmark_metric})": lambda code: practice_benchmark(
             get_practice(code), benchmark_metric
         ),
+        "areas.practice_headlines (overview)": practice_headlines,
     }
-    headlines = optional("portal.queries.areas", "practice_headlines")
-    if headlines:
-        calls["areas.practice_headlines (overview)"] = headlines
-    dashboard, areas = (
-        optional("portal.queries.areas", "area_dashboard"),
-        optional("portal.queries.areas", "AREAS"),
-    )
-    if dashboard and areas:
-        for slug, area in areas.items():
-            if any(m.id in with_data for m in area.metrics):
-                calls[f"areas.area_dashboard({slug})"] = lambda code, area=area: dashboard(
-                    get_practice(code), area
-                )
-    for module, name in [
-        ("portal.queries.appointments", "practice_appointments"),
-        ("portal.queries.online_consultations", "practice_online_consultations"),
-        ("portal.queries.telephony", "practice_telephony"),
-    ]:
-        function = optional(module, name)
-        if function:
-            calls[f"{name}(months=12)"] = lambda code, f=function: f(code, months=12)
+    for slug, area in AREAS.items():
+        if any(m.id in with_data for m in area.metrics):
+            calls[f"area_view({slug})"] = lambda code, slug=slug: area_view(
+                get_practice(code), slug
+            )
+    for function in (practice_appointments, practice_online_consultations, practice_telephony):
+        calls[f"{function.__name__}(months=12)"] = lambda code, f=function: f(code, months=12)
     return calls
 
 
