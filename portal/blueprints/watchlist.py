@@ -19,7 +19,7 @@ METRIC_GROUPS = [(a.title, a.metrics) for a in AREAS.values() if a.metrics]
 KIND_LABELS = {"practice": "Practice", "group": "Saved group", "pcn": "PCN", "icb": "ICB"}
 
 
-def _index(status: int = 200, error: str | None = None):
+def _index(status: int = 200, error: str | None = None, kind: str = "", code: str = ""):
     rows = [
         (w, watchlist.resolve(w.user_id, w.kind, w.code)) for w in watchlist.watches(current_user)
     ]
@@ -32,13 +32,17 @@ def _index(status: int = 200, error: str | None = None):
         metric_groups=METRIC_GROUPS,
         subscribed=watchlist.is_subscribed(current_user.id),
         error=error,
+        chosen_kind=kind,
+        chosen_code=code,
     ), status
 
 
 @bp.get("/watchlist")
 @login_required
 def index():
-    return _index()
+    """`?kind=&code=` (the "Follow" links on practice and group pages) fill in the form."""
+    kind = request.args.get("kind", "")
+    return _index(kind=kind if kind in KIND_LABELS else "", code=request.args.get("code", "")[:12])
 
 
 @bp.post("/watchlist")

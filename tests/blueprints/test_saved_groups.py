@@ -133,3 +133,17 @@ def test_follow_and_unfollow_on_the_watchlist(real_app, nhs_data, people):  # no
     assert post(client, f"/watchlist/{watch_id}/delete").status_code == 302
     assert "You do not follow anything yet." in client.get("/watchlist").get_data(as_text=True)
     assert CSRF.search(page)
+
+
+def test_follow_links_fill_in_the_watchlist_form(real_app, nhs_data, people):  # noqa: F811
+    owner, _ = people
+    code = practice_rates(published(nhs_data)).index[0]
+    anonymous = real_app.test_client()
+    overview = anonymous.get(f"/practices/{code}").get_data(as_text=True)
+    assert f'href="/watchlist?kind=practice&amp;code={code}"' in overview
+    client = signed_in(real_app, owner)
+    form = client.get(f"/watchlist?kind=practice&code={code}").get_data(as_text=True)
+    assert '<option value="practice" selected>' in form
+    assert f'name="code" type="text" value="{code}"' in form
+    unknown = client.get("/watchlist?kind=nonsense&code=A81001").get_data(as_text=True)
+    assert " selected>" not in unknown
