@@ -10,16 +10,22 @@ instance/bench-mcp/ and reused by later runs.
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import logging
 import os
 import random
+import re
+import secrets
 import signal
 import statistics
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -34,6 +40,8 @@ from portal.extensions import db  # noqa: E402
 FOLDER = ROOT / "instance" / "bench-mcp"
 DATABASE = FOLDER / "bench.db"
 EMAIL = "bench@example.org"
+PASSWORD = "benchmark-password"
+CALLBACK = "http://127.0.0.1:9/callback"  # never visited: the code is read from the redirect
 
 
 def build(rebuild: bool) -> None:
@@ -50,16 +58,48 @@ def build(rebuild: bool) -> None:
     started = time.perf_counter()
     with app.app_context():
         upgrade()
-        try:  # every dataset, whether or not the activity writer is wired into the demo yet
-            from portal.ingest.demo_activity import write_activity
-
-            if write_activity not in demo.DEMO_WRITERS:
-                demo.DEMO_WRITERS.append(write_activity)
-        except ImportError:
-            pass
         demo.load_demo(folder=FOLDER / "files", progress=lambda m: print("  " + m))
-        create_user(EMAIL, "benchmark-password")
+        create_user(EMAIL, PASSWORD)
     print(f"built England-scale demo data in {time.perf_counter() - started:.0f} s")
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    found = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
+    return {unescape(name): unescape(value) for name, value in found}
+
+
+def connect(base: str) -> str:
+    """An access token the way an assistant gets one, over HTTP: register, sign in, approve the
+    consent screen, exchange the code (PKCE S256, the RFC 8707 resource)."""
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    challenge = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    resource = base + "/mcp"
+    with httpx.Client(follow_redirects=False, timeout=30) as http:
+        client_id = http.post(
+            base + "/oauth/register",
+            json={"client_name": "Benchmark", "redirect_uris": [CALLBACK],
+                  "grant_types": ["authorization_code", "refresh_token"],
+                  "token_endpoint_auth_method": "none"},
+        ).json()["client_id"]  # fmt: skip
+        sign_in = hidden_fields(http.get(base + "/account/sign-in").text)
+        http.post(base + "/account/sign-in", data={**sign_in, "email": EMAIL, "password": PASSWORD})
+        consent = http.get(
+            base + "/oauth/authorize",
+            params={"client_id": client_id, "redirect_uri": CALLBACK, "response_type": "code",
+                    "code_challenge": challenge, "code_challenge_method": "S256",
+                    "resource": resource, "scope": "mcp:read", "state": "bench"},
+        )  # fmt: skip
+        approved = http.post(
+            base + "/oauth/authorize", data={**hidden_fields(consent.text), "decision": "approve"}
+        )
+        code = parse_qs(urlsplit(approved.headers["Location"]).query)["code"][0]
+        answer = http.post(
+            base + "/oauth/token",
+            data={"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK,
+                  "client_id": client_id, "code_verifier": verifier, "resource": resource},
+        )  # fmt: skip
+    return answer.json()["access_token"]
 
 
 def sample_practices(app, n: int = 200) -> list[str]:
@@ -110,9 +150,6 @@ def main() -> None:
     base = f"http://127.0.0.1:{args.port}"
     url = f"sqlite:///{DATABASE}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PUBLIC_BASE_URL": base})
-    from tests.mcp.oauth_flow import mint_token
-
-    token = mint_token(app, EMAIL, base)
     codes = sample_practices(app)
 
     before = in_process_median(app, codes, args.requests)  # and again after: load drifts
@@ -127,18 +164,17 @@ def main() -> None:
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/json, text/event-stream",
-            "MCP-Protocol-Version": "2025-11-25",
-        }
-        for _ in range(100):
+        for _ in range(100):  # until gunicorn answers
             try:
-                httpx.post(base + "/mcp/", json={"jsonrpc": "2.0", "id": 0, "method": "ping"},
-                           headers=headers, timeout=2)  # fmt: skip
+                httpx.get(base + "/health", timeout=2)
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
+        headers = {
+            "Authorization": f"Bearer {connect(base)}",
+            "Accept": "application/json, text/event-stream",
+            "MCP-Protocol-Version": "2025-11-25",
+        }
 
         def call(client: httpx.Client, i: int) -> float:
             message = {

@@ -1,6 +1,6 @@
 """Mint an access token the way an MCP client gets one: register, authorise with PKCE (S256)
 and the RFC 8707 resource, exchange the code, all through the OAuth server's own functions.
-Used by the MCP tests and scripts/bench_mcp.py."""
+Used by the MCP tests."""
 
 from __future__ import annotations
 
