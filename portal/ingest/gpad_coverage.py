@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from portal.extensions import db
-from portal.ingest.base import IngestError, Progress, bulk_insert, parse_date
-from portal.models import DatasetCoverage
+from portal.ingest.base import IngestError, Progress, parse_date
+from portal.ingest.coverage import replace_coverage, summary
 
 DATASET = "gpad"
 MONTH, INCLUDED, OPEN = "APPOINTMENT_MONTH", "INCLUDED_PRACTICES", "OPEN_PRACTICES"
@@ -51,19 +51,9 @@ def read_coverage(path: Path) -> pd.DataFrame:
 
 def load(path: Path, progress: Progress | None = None) -> list:
     """Replace each listed month's GPAD coverage; no load is recorded (see the module note)."""
-    frame = read_coverage(path).assign(dataset=DATASET, source_file=path.name)
-    table = DatasetCoverage.__table__
+    frame = read_coverage(path)
     with db.engine.begin() as conn:
-        conn.execute(
-            table.delete().where(
-                table.c.dataset == DATASET, table.c.period.in_(list(frame["period"]))
-            )
-        )
-        bulk_insert(conn, table, frame)
+        replace_coverage(conn, DATASET, frame, path.name)
     if progress:
-        latest = frame.iloc[-1]
-        progress(
-            f"GPAD coverage for {len(frame)} months: {latest['practices_included']:,} of "
-            f"{latest['practices_open']:,} practices in {latest['period']}"
-        )
+        progress(summary("GPAD", frame))
     return []

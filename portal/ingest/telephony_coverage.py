@@ -18,11 +18,10 @@ from portal.ingest.base import (
     IngestError,
     LoadResult,
     Progress,
-    bulk_insert,
     parse_date,
     record_load,
 )
-from portal.models import DatasetCoverage
+from portal.ingest.coverage import replace_coverage, summary
 from portal.models.datasets import COVERAGE_PART
 
 DATASET = "telephony"
@@ -116,15 +115,9 @@ def _month(cell: object) -> str | None:
 
 def load(path: Path, *, synthetic: bool = False, progress: Progress | None = None) -> list:
     """Store every month's coverage the workbook lists; recorded as its latest month's load."""
-    frame = read_coverage(path).assign(dataset=DATASET, source_file=path.name)
-    table = DatasetCoverage.__table__
+    frame = read_coverage(path)
     with db.engine.begin() as conn:
-        conn.execute(
-            table.delete().where(
-                table.c.dataset == DATASET, table.c.period.in_(list(frame["period"]))
-            )
-        )
-        bulk_insert(conn, table, frame)
+        replace_coverage(conn, DATASET, frame, path.name)
         result: LoadResult = record_load(
             conn,
             dataset=DATASET,
@@ -136,9 +129,5 @@ def load(path: Path, *, synthetic: bool = False, progress: Progress | None = Non
             synthetic=synthetic,
         )
     if progress:
-        latest = frame.loc[frame["period"].idxmax()]
-        progress(
-            f"telephony coverage for {len(frame)} months: {latest['practices_included']:,} of "
-            f"{latest['practices_open']:,} practices in {latest['period']}"
-        )
+        progress(summary("telephony", frame))
     return [result]
