@@ -199,6 +199,11 @@ def publication_coverage(metric_id: str, period: str) -> str:
     found = metric_coverage(metric_id, period)
     if found is None or not found.partial:
         return ""
+    if not found.published:
+        return (
+            f" The {period} figures loaded cover only part of England ({found.words}): England "
+            "and the national distribution are of those practices."
+        )
     return (
         f" The {period} publication covers only part of England ({found.words}): England and "
         "the national distribution are of those practices."

@@ -104,3 +104,30 @@ def test_gpad_coverage_file_fills_the_table_without_a_load(app, nhs_data):
         f"{sums.loc['2025-10', 'OPEN_PRACTICES']:,} practices"
     )
     assert october.partial is True
+
+
+def test_a_regional_file_is_never_england_without_saying_so(real_app, nhs_data):
+    """The real GPAD crosstab holds London, East and South only and no coverage file is loaded:
+    its England is labelled with the practices loaded of every open practice."""
+    from portal.mcp.text import publication_coverage
+    from portal.models import Practice
+    from tests.ingest.test_gpad import practice_rates, published
+
+    in_file = set(practice_rates(published(nhs_data)).index)
+    with real_app.app_context():
+        open_codes = set(
+            db.session.scalars(
+                sa.select(Practice.code).where(Practice.status == "active", Practice.is_england)
+            )
+        )
+        found = metric_coverage("dna_rate", "2025-10")
+        line = publication_coverage("dna_rate", "2025-10")
+        whole = metric_coverage("list_size", "2025-12")  # every practice's list size is loaded
+    assert found is not None and found.published is False
+    assert found.practices_open == len(open_codes)
+    assert found.practices_included == len(in_file & open_codes) < 0.9 * len(open_codes)
+    assert line == (
+        f" The 2025-10 figures loaded cover only part of England ({found.words}): England and "
+        "the national distribution are of those practices."
+    )
+    assert whole is None
