@@ -22,6 +22,11 @@ class Metric:
     # how its confidence interval is made: wilson (a proportion), byar (a rate per 1,000),
     # published (the survey's own bounds), or None (a count, FTE or money: no sampling error)
     interval: str | None = None
+    # Measures as data: the columns of its dataset's per-practice facts that make its value (a
+    # sum metric: numerator alone) or its numerator and denominator (ingest/measures.py).
+    # None where the ingester computes the values itself (QOF, GP Patient Survey, deprivation).
+    numerator: str | None = None
+    denominator: str | None = None
 
 
 METRICS: dict[str, Metric] = {
@@ -29,6 +34,7 @@ METRICS: dict[str, Metric] = {
     for m in (
         Metric(
             id="list_size",
+            numerator="patients",
             label="Registered patients",
             unit="patients",
             dataset="patients-registered",
@@ -46,6 +52,7 @@ METRICS: dict[str, Metric] = {
         # --- appointments (GPAD), online consultations, cloud telephony
         Metric(
             id="appointments_total",
+            numerator="total",
             label="Appointments",
             unit="appointments",
             dataset="gpad",
@@ -63,6 +70,8 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="dna_rate",
+            numerator="dna",
+            denominator="total",
             interval="wilson",
             label="Did not attend (DNA) rate",
             unit="%",
@@ -77,6 +86,8 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="gp_appointment_share",
+            numerator="gp",
+            denominator="total",
             interval="wilson",
             label="Appointments with a GP",
             unit="%",
@@ -87,6 +98,8 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="same_day_share",
+            numerator="same_day",
+            denominator="total",
             interval="wilson",
             label="Appointments on the day they were booked",
             unit="%",
@@ -98,6 +111,8 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="face_to_face_share",
+            numerator="face_to_face",
+            denominator="total",
             interval="wilson",
             label="Face-to-face appointments",
             unit="%",
@@ -107,6 +122,8 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="appointments_per_1000",
+            numerator="total",
+            denominator="patients",
             interval="byar",
             label="Appointments per 1,000 registered patients",
             unit="per 1,000 patients",
@@ -122,6 +139,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="oc_submissions",
+            numerator="submissions",
             label="Online consultation submissions",
             unit="submissions",
             dataset="online-consultations",
@@ -138,6 +156,8 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="oc_clinical_share",
+            numerator="clinical",
+            denominator="submissions",
             interval="wilson",
             label="Online consultations that are clinical",
             unit="%",
@@ -148,6 +168,8 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="oc_rate_per_1000",
+            numerator="submissions",
+            denominator="patients_registered",
             interval="byar",
             label="Online consultations per 1,000 registered patients",
             unit="per 1,000 patients",
@@ -159,6 +181,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="calls_inbound",
+            numerator="CBT001",
             label="Inbound calls",
             unit="calls",
             dataset="telephony",
@@ -179,6 +202,8 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="calls_answered_rate",
+            numerator="CBT003",
+            denominator="CBT001",
             interval="wilson",
             label="Inbound calls answered",
             unit="%",
@@ -192,6 +217,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="calls_missed",
+            numerator="CBT004",
             label="Missed calls",
             unit="calls",
             dataset="telephony",
@@ -209,6 +235,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="callbacks_requested",
+            numerator="CBT005",
             label="Callbacks requested",
             unit="calls",
             dataset="telephony",
@@ -220,6 +247,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="callbacks_made",
+            numerator="CBT006",
             label="Callbacks made",
             unit="calls",
             dataset="telephony",
@@ -234,6 +262,7 @@ METRICS: dict[str, Metric] = {
         *(
             Metric(
                 id=f"{staff}_fte",
+                numerator=f"{staff}_fte",
                 label=f"{label} (full-time equivalent)",
                 unit="FTE",
                 dataset="workforce",
@@ -269,6 +298,8 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="patients_per_gp_fte",
+            numerator="total_patients",
+            denominator="gp_fte",
             label="Patients per GP (FTE)",
             unit="patients per GP FTE",
             dataset="workforce",
@@ -357,6 +388,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             id="payments_total",
+            numerator="total_payments",
             label="Total NHS payments",
             unit="£",
             dataset="payments",
@@ -376,6 +408,8 @@ METRICS: dict[str, Metric] = {
         *(
             Metric(
                 id=f"payments_per_{kind}",
+                numerator="total_payments",
+                denominator=f"{kind}_patients",
                 label=f"NHS payments per {kind} patient",
                 unit="£ per patient",
                 dataset="payments",
@@ -395,6 +429,11 @@ METRICS: dict[str, Metric] = {
         ),
     )
 }
+
+
+def dataset_metrics(dataset: str) -> list[str]:
+    """The ids of a dataset's metrics, in catalogue order: what its loads recompute."""
+    return [m.id for m in METRICS.values() if m.dataset == dataset]
 
 
 def get_metric(metric_id: str) -> Metric | None:

@@ -31,6 +31,13 @@ SOURCES: dict[str, Source] = {
             "https://digital.nhs.uk/services/organisation-data-service/data-search-and-export/csv-downloads/gp-and-gp-practice-related-data",
         ),
         Source(
+            "ods-successors",
+            "ODS successor organisations (succ): practice mergers",
+            "NHS England Organisation Data Service",
+            "reference",
+            "https://digital.nhs.uk/services/organisation-data-service/data-search-and-export/csv-downloads/other-nhs-organisations",
+        ),
+        Source(
             "patients-registered",
             "Patients Registered at a GP Practice",
             "NHS England",

@@ -115,19 +115,17 @@ def sample_practices(app, n: int = 200) -> list[str]:
 def in_process_median(app, codes: list[str], rounds: int) -> float:
     """The same query-layer calls the tool makes (access check + headline figures)."""
     from portal import access
-    from portal.mcp.tools.overview import headline_metrics
     from portal.models import User
     from portal.queries.overview import headline_figures
 
     times = []
     with app.app_context():
         user = db.session.scalar(db.select(User).filter_by(email=EMAIL))
-        metrics = headline_metrics()
         for i in range(rounds):
             code = codes[i % len(codes)]
             started = time.perf_counter()
             practice = access.public_practice(user, code, surface="mcp")
-            headline_figures(practice.code, metrics)
+            headline_figures(practice.code)
             times.append(time.perf_counter() - started)
             db.session.remove()
     return statistics.median(times)

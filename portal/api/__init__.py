@@ -1,6 +1,6 @@
 """The developer API at /api/v1: read-only JSON (and CSV), bearer keys, OpenAPI 3.1.
 
-`bp` serves the routes of portal/api/resources.py through one view; `pages` serves the human
+`bp` serves the routes of portal/api/resources.py through one view (portal/api/responses.py); `pages` serves the human
 docs page (/api/) and key management (/api/keys). Register both with `init_app(app)`.
 """
 
@@ -14,18 +14,12 @@ from werkzeug.exceptions import HTTPException
 
 from portal import ratelimits
 from portal.access import NOT_FOUND_OR_DENIED, NotFoundOrDenied, can_read_public
-from portal.api.audit import Entry
+from portal.api.audit import Entry, audit_details
+from portal.api.errors import ApiError, error_response, not_found
+from portal.api.openapi import OpenApiDocument
 from portal.api.resources import ROUTES
-from portal.api.routing import (
-    API_PREFIX,
-    ApiError,
-    OpenApiDocument,
-    Route,
-    audit_details,
-    error_response,
-    not_found,
-    run_route,
-)
+from portal.api.responses import run_route
+from portal.api.routes import API_PREFIX, Route
 from portal.api_keys import verify_key
 from portal.blueprints.errors import register_json_surface
 from portal.extensions import csrf, db
@@ -40,7 +34,9 @@ TITLE = "Haresign developer API"
 VERSION = "1.0.0"
 DESCRIPTION = (
     "Read-only figures about GP practices in England from NHS England publications. Every "
-    "figure names its period, its source publication and whether it is synthetic. "
+    "figure names its period, its source publication, whether it is synthetic and its "
+    "`coverage` (practices included of England's open practices; null when the publication has "
+    "no coverage table and the files loaded cover England). "
     "Authenticate with `Authorization: Bearer <key>` (create keys on /api/keys). "
     "Lists are paginated (`page`, `page_size` up to 500) and come as "
     "`{count, next, previous, results}`, or as CSV with `format=csv`."

@@ -3,9 +3,13 @@ template (`GET /practices/{code}`), never the address the caller typed."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
+from flask import request
+
+from portal.api.routes import Route
 from portal.audit import HTTP_METHODS, known_name, write_event
 
 OUTCOMES_BY_STATUS = {
@@ -18,6 +22,7 @@ OUTCOMES_BY_STATUS = {
     429: "rate_limited",
 }
 UNKNOWN_ROUTE = "(unknown)"
+ODS_SHAPE = re.compile(r"[A-Z0-9]{2,10}")  # what the audit keeps of a code parameter
 
 
 @dataclass
@@ -47,3 +52,21 @@ class Entry:
             status=status,
             latency_ms=(time.perf_counter() - self.started) * 1000,
         )
+
+
+def audit_details(route: Route | None, path_args: dict) -> tuple[list[str], int | None]:
+    """The codes a request named and the length of any free text: what the audit may keep."""
+    if route is None:
+        return [], None
+    codes, text_length = [], None
+    for param in route.all_params:
+        raw = (
+            path_args.get(param.name) if param.location == "path" else request.args.get(param.name)
+        )
+        if raw is None:
+            continue
+        if param.ods and ODS_SHAPE.fullmatch(raw.strip().upper()):
+            codes.append(raw.strip().upper())
+        if param.free_text:
+            text_length = len(raw)
+    return codes, text_length

@@ -7,8 +7,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal import api_keys
+from portal.api.params import MAX_PAGE_SIZE
 from portal.api.resources import ROUTES
-from portal.api.routing import API_PREFIX, MAX_PAGE_SIZE, csv_columns
+from portal.api.responses import csv_columns
+from portal.api.routes import API_PREFIX
 from portal.api.schema import field_types
 from portal.catalogue import METRICS
 

@@ -3,7 +3,9 @@ same "not found or access denied" for another user's group as for a missing one)
 
 from __future__ import annotations
 
-from portal.api.routing import ApiError, Param, Route, parse_choice
+from portal.api.errors import ApiError
+from portal.api.params import Param, parse_choice
+from portal.api.routes import Route
 from portal.catalogue import METRICS
 from portal.queries import saved_groups as sg
 from portal.queries.saved_groups import GroupBenchmark, SavedGroupSummary

@@ -1,14 +1,13 @@
-"""JSON Schema (OpenAPI 3.1 dialect) from dataclass type hints, and values to match it.
+"""JSON Schema (OpenAPI 3.1 dialect) from dataclass type hints, and CSV rows of their values.
 
 The API's responses are the query layer's dataclasses (or small API-side ones); the same
-classes give the OpenAPI document its component schemas and the handlers their JSON, so the
-two cannot drift apart.
+classes give the OpenAPI document its component schemas and (through portal.serialise) the
+handlers their JSON, so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 import types
 import typing
 from datetime import date, datetime
@@ -78,24 +77,6 @@ class SchemaBuilder:
         if hint in PRIMITIVES:
             return PRIMITIVES[hint]
         raise TypeError(f"no JSON schema for {hint!r}")
-
-
-def to_json(value):
-    """A dataclass (or list/dict of them) as JSON-ready values, fields in declared order."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: to_json(getattr(value, name)) for name, _, _ in field_types(type(value))}
-    if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, datetime):
-        # stored timestamps are naive UTC (portal.accounts.now); say so, as RFC 3339 requires
-        return value.isoformat() + ("Z" if value.tzinfo is None else "")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def flatten(value, prefix: str = "") -> dict:

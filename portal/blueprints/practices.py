@@ -6,11 +6,15 @@ from flask_login import current_user
 from portal import access
 from portal.blueprints.downloads import csv_response
 from portal.queries.area_view import area_view, breakdown_rows
-from portal.queries.areas import AREAS, benchmark_rows, get_area, practice_headlines, trend_rows
+from portal.queries.areas import AREAS, benchmark_rows, get_area, trend_rows
 from portal.queries.benchmarks import practice_benchmark, practice_trend
 from portal.queries.deprivation import deprivation
+from portal.queries.overview import headline_areas, practice_overview
 from portal.queries.patients import age_pyramid
+from portal.queries.successors import mergers
 from portal.queries.trend import panel_chart
+from portal.series_breaks import SUCCESSORS
+from portal.sources import SOURCES
 
 bp = Blueprint("practices", __name__, url_prefix="/practices")
 TABLES = {"latest": benchmark_rows, "trend": trend_rows, "breakdowns": breakdown_rows}
@@ -33,8 +37,11 @@ def overview(code: str):
         list_size=practice_benchmark(practice, "list_size"),
         trend=practice_trend(practice.code, "list_size", months=24),
         pyramid=age_pyramid(practice.code),
-        headlines=practice_headlines(practice.code),
+        headlines=practice_overview(practice).figures,
+        headline_areas=headline_areas(),
         deprivation=deprivation(practice.code),
+        mergers=mergers(practice.code),
+        merger_source=SOURCES[SUCCESSORS].publication,
         areas=AREAS.values(),
         current="overview",
     )

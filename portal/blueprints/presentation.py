@@ -36,10 +36,13 @@ def init_app(app) -> None:
         return source.cadence if source else "monthly"
 
     @app.template_global()
-    def series_breaks(metric_id: str, series) -> list:
-        """The series breaks inside a charted series (points with a period), for a note."""
+    def series_breaks(metric_id: str, series, practice: str | None = None) -> list:
+        """The series breaks inside a charted series (points with a period), for a note; of a
+        practice's series, its mergers too."""
         periods = [p.period for p in series]
-        return breaks_within(metric_id, min(periods), max(periods)) if periods else []
+        if not periods:
+            return []
+        return breaks_within(metric_id, min(periods), max(periods), practice)
 
     @app.template_global()
     def publication_coverage(metric_id: str, period: str):

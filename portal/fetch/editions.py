@@ -13,7 +13,14 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 import httpx
 
 from portal.fetch.download import FetchError, get_page
-from portal.fetch.publishers import EPCN_WORKBOOK, STATISTICAL, gp_patient, nhs_digital, ods_dse
+from portal.fetch.publishers import (
+    EPCN_WORKBOOK,
+    STATISTICAL,
+    SUCCESSORS_FILE,
+    gp_patient,
+    nhs_digital,
+    ods_dse,
+)
 from portal.sources import SOURCES, period_label
 
 MONTH_NAMES = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -162,6 +169,7 @@ GPPS_FILE = r"GPPS_{year}_Practice_data_\(weighted\)_\(csv\)(?:_v\d+)?_PUBLIC(?:
 REFERENCE: dict[str, tuple[Callable[[], str], str]] = {  # dataset -> (address, file name)
     "ods-practices": (lambda: ods_dse("/api/getReport?report=epraccur"), "epraccur.csv"),
     "ods-pcns": (lambda: nhs_digital(EPCN_WORKBOOK), "epcn.zip"),
+    "ods-successors": (lambda: nhs_digital(SUCCESSORS_FILE), "succ.zip"),
 }
 
 FETCHABLE = (*REFERENCE, *PUBLICATIONS, GPPS)

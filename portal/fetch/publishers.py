@@ -10,6 +10,10 @@ EPCN_WORKBOOK = (
     "/binaries/content/assets/website-assets/services/ods/"
     "data-downloads-other-nhs-organisations/epcn.zip"
 )
+SUCCESSORS_FILE = (  # ODS's successor organisations, beside the ePCN workbook
+    "/binaries/content/assets/website-assets/services/ods/"
+    "data-downloads-other-nhs-organisations/succ.zip"
+)
 
 
 def nhs_digital(path: str) -> str:

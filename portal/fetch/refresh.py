@@ -11,10 +11,11 @@ from portal.fetch.editions import CURRENT, REFERENCE, listed_periods
 from portal.fetch.loading import FAILED, Outcome, fetch, latest_loaded
 from portal.ingest.base import Progress
 
-# ODS first (the practices every figure hangs on), then list sizes (rates per 1,000), the rest
-ORDER = ("ods-practices", "ods-pcns", "patients-registered", "gpad", "online-consultations",
-         "telephony", "workforce", "payments", "qof-prevalence", "qof-achievement",
-         "gpps")  # fmt: skip
+# ODS first (the practices every figure hangs on; mergers name two of them), then list sizes
+# (rates per 1,000), the rest
+ORDER = ("ods-practices", "ods-pcns", "ods-successors", "patients-registered", "gpad",
+         "online-consultations", "telephony", "workforce", "payments", "qof-prevalence",
+         "qof-achievement", "gpps")  # fmt: skip
 
 
 def plan(dataset: str) -> list[str]:

@@ -20,7 +20,7 @@ MONTHLY = {  # dataset -> (months after the next edition's month, which Thursday
     "telephony": (2, 2),
     "workforce": (2, 2),
 }
-REFERENCE = {"ods-practices", "ods-pcns"}
+REFERENCE = {"ods-practices", "ods-pcns", "ods-successors"}
 
 
 def next_update_due(dataset: str, latest: str | None) -> str:

@@ -436,33 +436,6 @@ def parse_date(text: str) -> date | None:
     raise ValueError(f"{text!r} is not a date")
 
 
-def single_period(frame: pd.DataFrame, column: str, path: str | Path) -> str:
-    """The one month ('YYYY-MM') a file covers; a file mixing months is an error."""
-    values = frame[column].str.strip().unique()
-    periods = set()
-    for value in values:
-        try:
-            parsed = parse_date(value)
-        except ValueError:
-            position = first_bad(frame[column].str.strip() == value)
-            raise IngestError(
-                path, f"{value!r} is not a date", line=line_of(position), column=column
-            ) from None
-        if parsed is None:
-            position = first_bad(frame[column].str.strip() == value)
-            raise IngestError(
-                path, "a date is required here", line=line_of(position), column=column
-            )
-        periods.add(parsed.strftime("%Y-%m"))
-    if not periods:
-        raise IngestError(path, "the file has no data rows")
-    if len(periods) > 1:
-        raise IngestError(
-            path, f"the file mixes periods {', '.join(sorted(periods))}", column=column
-        )
-    return periods.pop()
-
-
 def check_unique(frame: pd.DataFrame, keys: list[str], path: str | Path) -> None:
     """A repeated key would double-count a figure: name its second occurrence."""
     duplicated = frame.duplicated(subset=keys, keep="first")

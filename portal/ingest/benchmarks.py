@@ -1,6 +1,9 @@
 """Recompute a metric's practice ranks, group values and national distribution for one period.
 
 Called inside each load's transaction, so reads are index lookups and always match the facts.
+A practice is in the national distribution (in_distribution) when it is open, in England and has
+a valid figure; it is ranked (a percentile, and counted in the distribution's statistics) only
+when its figure also passes the small-numbers rule (portal/statistics/small_numbers.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from portal.catalogue import METRICS
 from portal.ingest.base import bulk_insert
 from portal.models import GroupMetric, Icb, MetricDistribution, Practice, PracticeMetric, SubIcb
 from portal.models.organisations import ENGLAND, LEVELS
+from portal.statistics import small_numbers
 
 
 def practice_hierarchy(conn: Connection) -> pd.DataFrame:
@@ -70,8 +74,9 @@ def recompute(
     frame = hierarchy.set_index("practice_code").reindex(values["practice_code"]).reset_index()
     is_england = frame["is_england"].fillna(True).to_numpy(dtype=bool)
     in_dist = valid & (frame["status"] == "active").to_numpy() & is_england
+    ranked = in_dist & ~small_numbers.too_few(metric, numerator, denominator)
     percentile = np.full(len(frame), np.nan)
-    percentile[in_dist] = pd.Series(value[in_dist]).rank(method="average", pct=True) * 100
+    percentile[ranked] = pd.Series(value[ranked]).rank(method="average", pct=True) * 100
     frame = frame.assign(value=value, numerator=numerator, denominator=denominator)
 
     _replace(conn, PracticeMetric.__table__, metric_id, period)
@@ -93,7 +98,7 @@ def recompute(
     bulk_insert(conn, GroupMetric.__table__, groups)
 
     _replace(conn, MetricDistribution.__table__, metric_id, period)
-    included = pd.Series(value[in_dist])
+    included = pd.Series(value[ranked])
     deciles = included.quantile([i / 10 for i in range(1, 10)]).tolist() if len(included) else []
     distribution = pd.DataFrame(
         [

@@ -21,6 +21,7 @@ from portal.ingest import load_paths
 from portal.ingest.base import Progress
 from portal.ingest.demo_activity import write_activity
 from portal.ingest.demo_annual import write_annual
+from portal.ingest.demo_successors import write_successors
 from portal.queries.patients import AGE_BANDS
 
 LATEST_MONTH = date(2025, 12, 1)
@@ -265,7 +266,7 @@ def write_files(folder: Path, practices: int, months: int, seed: int) -> dict[st
 
 # Each further dataset adds a writer here: (folder, england, rng) -> {dataset: [files in load
 # order]}. Writers run after the registered-patient files, and load in this order.
-DEMO_WRITERS: list = [write_annual, write_activity]
+DEMO_WRITERS: list = [write_annual, write_activity, write_successors]
 
 
 def load_demo(

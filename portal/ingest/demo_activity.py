@@ -10,10 +10,14 @@ GPAD crosstab.
   about 190 in real data, so totals and shares are plausible but breakdowns are coarse.
 - Online consultations: the practice-level long file (nine metrics) per month, and the
   day-and-time file for the latest month.
-- Cloud Based Telephony: the real "By Durations" layout, one CSV per region plus `Unmapped`
-  inside a zip per month, with a few shared phone accounts (`PRACTICE_CODE = Unassigned`).
-  To stay quick, each practice's month is one row set dated the 1st (the real files have one
-  per day) and the wait and call-length figures use a few of the real bands.
+- Cloud Based Telephony: the real layouts, one CSV per region plus `Unmapped` inside a zip
+  per month and file kind, with a few shared phone accounts (`PRACTICE_CODE = Unassigned`):
+  "By Durations" every month; "By Day and Time" (inbound and answered calls by the real time
+  bands) for the latest month, whose breakdowns the pages show; "Calls Answered Metric"
+  (answered calls by wait within and outside core hours) for every month from June 2026, when
+  it was first published. To stay quick, each practice's month is one row set dated the 1st
+  (the real files have one per day), the wait and call-length figures use a few of the real
+  bands, and By Day and Time leaves out the other indicators.
 """
 
 from __future__ import annotations
@@ -44,7 +48,18 @@ WAIT_BANDS = ["1_30", "31_60", "121_180", ">300"]
 MISSED_BANDS = ["61_90", ">300"]
 LENGTH_BANDS = ["61_90", "181_240", "241_300"]
 CBT_HEADER = ["Date", "REGION_CODE", "ICB_CODE", "SUB_ICB_LOCATION_CODE", "PCN_CODE",
-              "PRACTICE_CODE", "Indicator", "Duration", "Value"]  # fmt: skip
+              "PRACTICE_CODE", "Indicator"]  # fmt: skip
+# each file kind's title and the columns between Indicator and Value
+CBT_KINDS = {
+    "duration": ("By Durations", ["Duration"]),
+    "time": ("By Day and Time", ["Time_Category"]),
+    "core": ("Calls Answered Metric", ["Wait_Time", "Core_Category"]),
+}
+CALL_TIMES = ["00:00-05:59", "06:00-07:59", "08:00-09:59", "10:00-11:59", "12:00-13:59",
+              "14:00-15:59", "16:00-17:59", "18:00-18:29", "18:30-23:59"]  # fmt: skip
+CALL_SHAPE = np.array([0.01, 0.02, 0.34, 0.2, 0.14, 0.14, 0.11, 0.03, 0.01])
+CORE_CATEGORIES = ["Core_8_10", "Core_10_1830", "Non-Core"]
+CORE_FIRST = "2026-06"  # the first month of the Calls Answered Metric file
 CATEGORIES = ["General Consultation Routine", "General Consultation Acute", "Clinical Triage",
               "Planned Clinics"]  # fmt: skip
 # Months written, counted back from the latest. Every month loaded costs a recompute of each
@@ -113,7 +128,8 @@ def write_activity(folder: Path, england, rng: np.random.Generator) -> dict[str,
         if before_latest < OC_MONTHS:
             oc.append(_oc_month(folder, month, people, sizes, traits, rng))
         if before_latest < TELEPHONY_MONTHS:
-            telephony.append(_telephony_month(folder, month, people, sizes, traits, rng))
+            telephony += _telephony_month(folder, month, people, sizes, traits, rng,
+                                          times=before_latest == 0)  # fmt: skip
     latest = england.months[-1]
     sizes = np.array([england.list_sizes.get((p.code, latest), 0) for p in practices], float)
     oc.append(_oc_times(folder, latest, people, sizes * traits["oc"] * traits["oc_on"] / 1000, rng))
@@ -193,9 +209,10 @@ def _oc_times(folder: Path, month, people, submissions, rng) -> Path:
     return _write(folder / f"OC_by_day_and_time_{month:%Y-%m}.csv", header, lines)
 
 
-def _telephony_month(folder: Path, month, people, sizes, traits, rng) -> Path:
-    """Inbound = ended in menu + answered + missed; callbacks made <= requested. One CSV per
-    region plus Unmapped in the month's zip; bands with no calls are left out, as published."""
+def _telephony_month(folder: Path, month, people, sizes, traits, rng, times: bool) -> list[Path]:
+    """Inbound = ended in menu + answered + missed; callbacks made <= requested. The month's
+    By Durations zip, then its By Day and Time zip (when `times`) and its Calls Answered Metric
+    zip (from June 2026); bands with no calls are left out, as published."""
     n = len(sizes)
     on = traits["cbt_on"] & (sizes > 0)
     inbound = np.round(sizes * traits["calls"] / 1000 * rng.uniform(0.9, 1.1, n))
@@ -212,6 +229,39 @@ def _telephony_month(folder: Path, month, people, sizes, traits, rng) -> Path:
     rows += [("CBT003", band, wait[:, i]) for i, band in enumerate(WAIT_BANDS)]
     rows += [("CBT004", band, missing[:, i]) for i, band in enumerate(MISSED_BANDS)]
     rows += [("CBT007", band, length[:, i]) for i, band in enumerate(LENGTH_BANDS)]
+    shared = [
+        ("CBT001", "TOTAL", 1.0),
+        ("CBT003", "31_60", 0.7),
+        ("CBT004", ">300", None),
+        ("CBT007", "121_180", 0.7),
+    ]  # fmt: skip
+    files = [_telephony_zip(folder, month, "duration", people, on, rows, shared, rng)]
+    if times:
+        rows = [
+            (code, band, part[:, i])
+            for code, total in (("CBT001", inbound), ("CBT003", answered))
+            for part in [_split(total, rng.dirichlet(CALL_SHAPE * 60, n))]
+            for i, band in enumerate(CALL_TIMES)
+        ]
+        shared = [("CBT001", "08:00-09:59", 0.6), ("CBT001", "10:00-11:59", 0.4)]
+        files.append(_telephony_zip(folder, month, "time", people, on, rows, shared, rng))
+    if f"{month:%Y-%m}" >= CORE_FIRST:
+        rows = [
+            ("CBT003", f"{band},{category}", part[:, j])
+            for i, band in enumerate(WAIT_BANDS)
+            for part in [_split(wait[:, i], rng.dirichlet([3, 8, 1], n))]
+            for j, category in enumerate(CORE_CATEGORIES)
+        ]
+        shared = [("CBT003", "31_60,Core_10_1830", 0.7)]
+        files.append(_telephony_zip(folder, month, "core", people, on, rows, shared, rng))
+    return files
+
+
+def _telephony_zip(folder: Path, month, kind, people, on, rows, shared, rng) -> Path:
+    """One file kind's month as published: a zip of one CSV per region plus Unmapped, each
+    practice's (indicator, band cells, calls) rows and a shared phone account's per region (at
+    its first practice's PCN) and Unmapped, each a share of the account's inbound calls (None:
+    those not answered)."""
     date = f"{month:%Y-%m}-01"
     regions: dict[str, list[str]] = {region: [] for region in sorted(set(people["region"]))}
     for indicator, band, values in rows:
@@ -221,17 +271,23 @@ def _telephony_month(folder: Path, month, people, sizes, traits, rng) -> Path:
                 regions[people["region"][i]].append(
                     f"{date},{prefix},{indicator},{band},{shown[i]:.1f}"
                 )
-    # shared phone accounts: one per region at its first practice's PCN, and one Unmapped
-    for region, prefix in {people["region"][i]: people["cbt"][i] for i in range(n)}.items():
-        where = prefix.rsplit(",", 1)[0]
-        regions[region] += _shared_rows(date, where, rng)
-    regions["Unmapped"] = _shared_rows(date, "Unmapped,Unmapped,Unmapped,Unmapped", rng)
-    title = f"Cloud Based Telephony By Durations - {month:%B %Y}"
+    places = {people["region"][i]: people["cbt"][i].rsplit(",", 1)[0] for i in range(len(on))}
+    places["Unmapped"] = "Unmapped,Unmapped,Unmapped,Unmapped"
+    for region, where in places.items():
+        inbound = float(rng.integers(200, 2000))
+        answered = np.round(inbound * 0.7)
+        regions.setdefault(region, []).extend(
+            f"{date},{where},Unassigned,{indicator},{band},"
+            f"{inbound - answered if share is None else np.round(inbound * share):.1f}"
+            for indicator, band, share in shared
+        )
+    title, columns = CBT_KINDS[kind]
+    title = f"Cloud Based Telephony {title} - {month:%B %Y}"
+    header = ",".join([*CBT_HEADER, *columns, "Value"])
     archive = folder / f"{title}.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zipped:
         for region, lines in regions.items():
-            text = ",".join(CBT_HEADER) + "\n" + "\n".join(lines) + "\n"
-            zipped.writestr(f"{title}_{region}.csv", text)
+            zipped.writestr(f"{title}_{region}.csv", header + "\n" + "\n".join(lines) + "\n")
     return archive
 
 
@@ -240,19 +296,3 @@ def _split(total: np.ndarray, shares: np.ndarray) -> np.ndarray:
     parts = np.floor(total[:, None] * shares)
     parts[:, -1] = total - parts[:, :-1].sum(axis=1)
     return parts
-
-
-def _shared_rows(date: str, where: str, rng: np.random.Generator) -> list[str]:
-    """A shared account's month: inbound, answered (one wait and one length band), missed."""
-    inbound = float(rng.integers(200, 2000))
-    answered = float(np.round(inbound * 0.7))
-    missed = inbound - answered
-    return [
-        f"{date},{where},Unassigned,{indicator},{band},{value:.1f}"
-        for indicator, band, value in [
-            ("CBT001", "TOTAL", inbound),
-            ("CBT003", "31_60", answered),
-            ("CBT004", ">300", missed),
-            ("CBT007", "121_180", answered),
-        ]
-    ]

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from portal.ingest.annual import practice_codes, replace_period
 from portal.ingest.base import IngestError, Progress, parse_numbers, read_csv, require_values
+from portal.ingest.read import practice_codes
+from portal.ingest.store import Load, store_period
 
 DATASET = "deprivation"
 METRIC = "deprivation_score"
@@ -55,14 +56,8 @@ def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None
     values = pd.DataFrame({"practice_code": codes, "numerator": scores, "denominator": 1.0})
     if progress:
         progress(f"{int(scores.notna().sum()):,} practice deprivation scores (IMD {period})")
-    return [
-        replace_period(
-            path,
-            dataset=DATASET,
-            period=period,
-            facts=[],
-            metrics=[(METRIC, values[values["numerator"].notna()])],
-            rows_read=len(frame),
-            synthetic=synthetic,
-        )
-    ]
+    return store_period(
+        period,
+        metrics=[(METRIC, values[values["numerator"].notna()])],
+        loads=[Load(DATASET, path, len(frame), rows_loaded=0, synthetic=synthetic)],
+    )

@@ -20,7 +20,8 @@ import pyarrow.csv as pv
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from portal.ingest import benchmarks, gpad_coverage
+from portal.catalogue import dataset_metrics
+from portal.ingest import gpad_coverage, measures
 from portal.ingest.base import (
     MAX_COUNT,
     MISSING_MARKERS,
@@ -36,13 +37,9 @@ from portal.ingest.base import (
     read_csv,
     require_values,
 )
-from portal.ingest.monthly import (
-    header_of,
-    one_period,
-    period_frame,
-    source_part,
-    store_month,
-)
+from portal.ingest.periods import one_period, source_part
+from portal.ingest.read import header_of
+from portal.ingest.store import Facts, Load, period_frame, store_period
 from portal.models import AppointmentMonth, RegisteredPatients
 from portal.models.appointments import DIMENSIONS
 
@@ -51,8 +48,6 @@ DATE = "APPOINTMENT_MONTH_START_DATE"
 COUNT = "COUNT_OF_APPOINTMENTS"
 KEY = ["GP_CODE", "GP_NAME", *DIMENSIONS, "NATIONAL_CATEGORY"]
 COLUMNS = [DATE, *KEY, COUNT]
-METRIC_IDS = ["appointments_total", "dna_rate", "gp_appointment_share", "same_day_share",
-              "face_to_face_share", "appointments_per_1000"]  # fmt: skip
 
 
 def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None = None):
@@ -87,17 +82,21 @@ def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None
             progress(
                 f"{rows_read:,} crosstab rows -> appointments of {len(facts):,} practices, {period}"
             )
-        return store_month(
-            AppointmentMonth.__table__,
+        return store_period(
             period,
-            facts.assign(period=period),
-            recompute_metrics,
-            dataset=DATASET,
-            part=source_part(path, "crosstab"),
-            path=path,
-            rows_read=rows_read,
-            synthetic=synthetic,
-            digest=digest.result(),
+            [Facts(AppointmentMonth.__table__, facts.assign(period=period), key="practice_code")],
+            recompute=lambda conn: recompute_metrics(conn, period),
+            loads=[
+                Load(
+                    DATASET,
+                    path,
+                    rows_read,
+                    rows_loaded=len(facts),
+                    synthetic=synthetic,
+                    part=source_part(path, "crosstab"),
+                    digest=digest.result(),
+                )
+            ],
         )
 
 
@@ -300,8 +299,9 @@ def after_list_sizes(conn: Connection, period: str) -> None:
         recompute_metrics(conn, period, ["appointments_per_1000"])
 
 
-def recompute_metrics(conn: Connection, period: str, metric_ids: list[str] = METRIC_IDS) -> None:
-    """The appointments metrics (default: all) for the month, from all practices' counts."""
+def recompute_metrics(conn: Connection, period: str, metric_ids: list[str] | None = None) -> None:
+    """The appointments metrics (default: all) for the month, from all practices' counts and
+    the same month's list sizes."""
     t, r = AppointmentMonth.__table__, RegisteredPatients.__table__
     query = (
         sa.select(
@@ -316,16 +316,5 @@ def recompute_metrics(conn: Connection, period: str, metric_ids: list[str] = MET
         .outerjoin(r, (r.c.practice_code == t.c.practice_code) & (r.c.period == t.c.period))
         .where(t.c.period == period)
     )
-    sums = period_frame(conn, query)
-    total = sums["total"]
-    practices = sums[["practice_code"]]
-    frames = {
-        "appointments_total": practices.assign(value=total),
-        "appointments_per_1000": practices.assign(numerator=total, denominator=sums["patients"]),
-    }
-    for metric, column in [("dna_rate", "dna"), ("gp_appointment_share", "gp"),
-                           ("same_day_share", "same_day"), ("face_to_face_share", "face_to_face")]:  # fmt: skip
-        frames[metric] = practices.assign(numerator=sums[column], denominator=total)
-    hierarchy = benchmarks.practice_hierarchy(conn)
-    for metric in metric_ids:
-        benchmarks.recompute(conn, metric, period, frames[metric], hierarchy=hierarchy)
+    facts = period_frame(conn, query)
+    measures.recompute(conn, period, facts, metric_ids or dataset_metrics(DATASET))

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from portal.ingest.annual import pick_column, practice_codes, replace_period
 from portal.ingest.base import Progress, parse_numbers, read_csv
 from portal.ingest.periods import YEAR, resolve_period, survey_year_from_name
+from portal.ingest.read import Aliases, pick_columns, practice_codes
+from portal.ingest.store import Facts, Load, store_period
 from portal.models import GppsPractice, GppsQuestion
 
 DATASET = "gpps"
+ALIASES: Aliases = {"practice_code": ["AD_PRACTICECODE", "PRACTICE_CODE"]}
 HEADLINE = "OVERALLEXP"
 MEASURES = {
     "PCTEVAL": "pct_eval",
@@ -47,8 +49,8 @@ def load(
     path = Path(path)
     period = resolve_period(path, period, survey_year_from_name, YEAR, "2026")
     frame = read_csv(path, [f"{HEADLINE}.PCTEVAL"], dataset=DATASET)
-    code_column = pick_column(frame, ["AD_PRACTICECODE", "PRACTICE_CODE"], path, DATASET)
-    codes = practice_codes(frame, code_column, path)
+    columns = pick_columns(frame, ALIASES, path, DATASET)
+    codes = practice_codes(frame, columns["practice_code"], path)
 
     practices = pd.DataFrame({"practice_code": codes, "period": period})
     for column, field in PRACTICE_FIELDS.items():
@@ -82,20 +84,15 @@ def load(
     values = values.set_axis(["practice_code", "numerator", "denominator"], axis=1)
 
     p_table, q_table = GppsPractice.__table__, GppsQuestion.__table__
-    return [
-        replace_period(
-            path,
-            dataset=DATASET,
-            period=period,
-            facts=[
-                (p_table, practices[[c.name for c in p_table.columns]]),
-                (q_table, answers[[c.name for c in q_table.columns]]),
-            ],
-            metrics=[("gpps_overall_good", values)],
-            rows_read=len(frame),
-            synthetic=synthetic,
-        )
-    ]
+    return store_period(
+        period,
+        [
+            Facts(p_table, practices[[c.name for c in p_table.columns]]),
+            Facts(q_table, answers[[c.name for c in q_table.columns]]),
+        ],
+        metrics=[("gpps_overall_good", values)],
+        loads=[Load(DATASET, path, len(frame), rows_loaded=len(practices), synthetic=synthetic)],
+    )
 
 
 def number(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:

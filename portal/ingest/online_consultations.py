@@ -17,28 +17,22 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from portal.catalogue import dataset_metrics
 from portal.extensions import db
-from portal.ingest import benchmarks
+from portal.ingest import benchmarks, measures
 from portal.ingest.base import (
     IngestError,
     Progress,
-    bulk_insert,
     check_unique,
     first_bad,
     line_of,
     parse_numbers,
     read_csv,
-    record_load,
     require_columns,
     require_values,
 )
-from portal.ingest.monthly import (
-    check_period_matches_name,
-    month_periods,
-    one_period,
-    period_frame,
-    replace_practices,
-)
+from portal.ingest.periods import check_period_matches_name, month_periods, one_period
+from portal.ingest.store import Facts, Load, period_frame, store_period
 from portal.models import OnlineConsultation, OnlineConsultationTime
 
 DATASET = "online-consultations"
@@ -58,7 +52,6 @@ METRICS = {
 }
 FLAGS = {"OC_PARTICIPATION", "OC_CAPABILITY", "OC_SYSTEM_USAGE"}  # 1 yes, 0 no
 RATES = {"OC_RATE_PER_1000_REGISTERED_PATIENTS"}  # every other metric is a whole count
-METRIC_IDS = ["oc_submissions", "oc_clinical_share", "oc_rate_per_1000"]
 UNKNOWN_TIME = "Unknown"  # the day-and-time file leaves SUBMISSION_TIME empty when not known
 
 
@@ -68,7 +61,7 @@ def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None
     frame = read_csv(path, [], dataset=DATASET)
     columns = set(frame.columns)
     if {"WEEKDAY", "SUBMISSION_TIME"} <= columns:
-        return [_load_times(frame, path, synthetic, progress)]
+        return _load_times(frame, path, synthetic, progress)
     if "METRIC" in columns or "MONTH" in columns:
         return _load_long(frame, path, synthetic, progress)
     raise IngestError(
@@ -129,24 +122,17 @@ def _load_long(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Progr
         )
     table = OnlineConsultation.__table__
     results = []
-    with db.engine.begin() as conn:
+    with db.engine.begin() as conn:  # every month the file holds, or none
         hierarchy = benchmarks.practice_hierarchy(conn)
         for period in periods:
             month = wide[wide["period"] == period]
-            replace_practices(conn, table, period, month["practice_code"])
-            bulk_insert(conn, table, month[[c.name for c in table.columns]])
-            recompute_metrics(conn, period, hierarchy)
-            results.append(
-                record_load(
-                    conn,
-                    dataset=DATASET,
-                    period=period,
-                    part="practice",
-                    path=path,
-                    rows_read=int((frame["MONTH"] == period).sum()),
-                    rows_loaded=len(month),
-                    synthetic=synthetic,
-                )
+            rows_read = int((frame["MONTH"] == period).sum())
+            results += store_period(
+                period,
+                [Facts(table, month[[c.name for c in table.columns]], key="practice_code")],
+                recompute=lambda conn, period=period: recompute_metrics(conn, period, hierarchy),
+                loads=[Load(DATASET, path, rows_read, len(month), synthetic, part="practice")],
+                conn=conn,
             )
     return results
 
@@ -178,20 +164,7 @@ def recompute_metrics(conn: Connection, period: str, hierarchy: pd.DataFrame | N
             t.c.period == period
         ),
     )
-    practices = rows[["practice_code"]]
-    frames = {
-        "oc_submissions": practices.assign(value=rows["submissions"]),
-        "oc_clinical_share": practices.assign(
-            numerator=rows["clinical"], denominator=rows["submissions"]
-        ),
-        "oc_rate_per_1000": practices.assign(
-            numerator=rows["submissions"], denominator=rows["patients_registered"]
-        ),
-    }
-    if hierarchy is None:
-        hierarchy = benchmarks.practice_hierarchy(conn)
-    for metric in METRIC_IDS:
-        benchmarks.recompute(conn, metric, period, frames[metric], hierarchy=hierarchy)
+    measures.recompute(conn, period, rows, dataset_metrics(DATASET), hierarchy=hierarchy)
 
 
 def _load_times(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Progress | None):
@@ -210,17 +183,8 @@ def _load_times(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Prog
     check_unique(facts, ["practice_code", "weekday", "time_band"], path)
     if progress:
         progress(f"{len(facts):,} submission counts by day and time for {period}")
-    table = OnlineConsultationTime.__table__
-    with db.engine.begin() as conn:
-        replace_practices(conn, table, period, facts["practice_code"])
-        bulk_insert(conn, table, facts)
-        return record_load(
-            conn,
-            dataset=DATASET,
-            period=period,
-            part="day-time",
-            path=path,
-            rows_read=len(frame),
-            rows_loaded=len(facts),
-            synthetic=synthetic,
-        )
+    return store_period(
+        period,
+        [Facts(OnlineConsultationTime.__table__, facts, key="practice_code")],
+        loads=[Load(DATASET, path, len(frame), len(facts), synthetic, part="day-time")],
+    )

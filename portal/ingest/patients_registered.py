@@ -6,21 +6,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from portal.extensions import db
 from portal.ingest import benchmarks, gpad
 from portal.ingest.base import (
     IngestError,
     Progress,
-    bulk_insert,
     check_unique,
     parse_numbers,
     read_csv,
-    record_load,
     require_columns,
     require_values,
-    single_period,
     upsert,
 )
+from portal.ingest.measures import metric_values
+from portal.ingest.periods import one_period
+from portal.ingest.store import Facts, Load, store_period
 from portal.models import (
     Icb,
     Pcn,
@@ -47,11 +46,11 @@ def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None
     frame = read_csv(path, [], dataset=DATASET)
     columns = set(frame.columns)
     if {"ORG_TYPE", "AGE_GROUP_5"} <= columns:
-        return [_load_quin_age(frame, path, synthetic, progress)]
+        return _load_quin_age(frame, path, synthetic, progress)
     if {"PRACTICE_CODE", "PCN_CODE"} <= columns:
-        return [_load_map(frame, path, synthetic, progress)]
+        return _load_map(frame, path, synthetic, progress)
     if {"CODE", "AGE"} <= columns:
-        return [_load_all(frame, path, synthetic, progress)]
+        return _load_all(frame, path, synthetic, progress)
     raise IngestError(
         path,
         "not a Patients Registered file: expected the columns of the all, map or quin-age layout "
@@ -63,7 +62,7 @@ def load(path: str | Path, *, synthetic: bool = False, progress: Progress | None
 def _load_all(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Progress | None):
     require_columns(frame, ALL_COLUMNS, path)
     require_values(frame, ["EXTRACT_DATE", "CODE", "SEX", "AGE"], path)
-    period = single_period(frame, "EXTRACT_DATE", path)
+    period = one_period(frame["EXTRACT_DATE"], path, "EXTRACT_DATE", named=False)
     patients = parse_numbers(frame, "NUMBER_OF_PATIENTS", path)
     keep = frame["SEX"].str.strip().eq("ALL") & frame["AGE"].str.strip().eq("ALL")
     if "TYPE" in frame.columns:
@@ -75,28 +74,20 @@ def _load_all(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Progre
     facts = facts[facts["patients"].notna()]
     if progress:
         progress(f"{len(facts):,} practice list sizes for {period}")
-    with db.engine.begin() as conn:
-        table = RegisteredPatients.__table__
-        conn.execute(table.delete().where(table.c.period == period))
-        bulk_insert(conn, table, facts)
-        benchmarks.recompute(conn, "list_size", period, facts.rename(columns={"patients": "value"}))
-        gpad.after_list_sizes(conn, period)  # appointments per 1,000 use this month's lists
-        return record_load(
-            conn,
-            dataset=DATASET,
-            period=period,
-            part="all",
-            path=path,
-            rows_read=len(frame),
-            rows_loaded=len(facts),
-            synthetic=synthetic,
-        )
+    return store_period(
+        period,
+        [Facts(RegisteredPatients.__table__, facts)],
+        metrics=[("list_size", metric_values("list_size", facts))],
+        # appointments per 1,000 use this month's lists
+        recompute=lambda conn: gpad.after_list_sizes(conn, period),
+        loads=[Load(DATASET, path, len(frame), len(facts), synthetic, part="all")],
+    )
 
 
 def _load_quin_age(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Progress | None):
     require_columns(frame, QUIN_COLUMNS, path)
     require_values(frame, ["EXTRACT_DATE", "ORG_TYPE", "ORG_CODE", "SEX", "AGE_GROUP_5"], path)
-    period = single_period(frame, "EXTRACT_DATE", path)
+    period = one_period(frame["EXTRACT_DATE"], path, "EXTRACT_DATE", named=False)
     sex = frame["SEX"].str.strip().str.lower()
     band = frame["AGE_GROUP_5"].str.strip()
     keep = frame["ORG_TYPE"].str.strip().eq("GP") & sex.isin(["male", "female"]) & band.ne("ALL")
@@ -115,27 +106,18 @@ def _load_quin_age(frame: pd.DataFrame, path: Path, synthetic: bool, progress: P
     facts = facts[facts["patients"].notna()]
     if progress:
         progress(f"{len(facts):,} age-sex counts for {period}")
-    with db.engine.begin() as conn:
-        table = RegisteredPatientsByAge.__table__
-        conn.execute(table.delete().where(table.c.period == period))
-        bulk_insert(conn, table, facts)
-        return record_load(
-            conn,
-            dataset=DATASET,
-            period=period,
-            part="quin-age",
-            path=path,
-            rows_read=len(frame),
-            rows_loaded=len(facts),
-            synthetic=synthetic,
-        )
+    return store_period(
+        period,
+        [Facts(RegisteredPatientsByAge.__table__, facts)],
+        loads=[Load(DATASET, path, len(frame), len(facts), synthetic, part="quin-age")],
+    )
 
 
 def _load_map(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Progress | None):
     """The practice -> PCN -> sub-ICB -> ICB -> region chain for the month."""
     require_columns(frame, MAP_COLUMNS, path)
     require_values(frame, ["EXTRACT_DATE", "PRACTICE_CODE", "SUB_ICB_LOCATION_CODE"], path)
-    period = single_period(frame, "EXTRACT_DATE", path)
+    period = one_period(frame["EXTRACT_DATE"], path, "EXTRACT_DATE", named=False)
     frame = frame.apply(lambda column: column.str.strip())
     check_unique(frame, ["PRACTICE_CODE"], path)
 
@@ -170,23 +152,21 @@ def _load_map(frame: pd.DataFrame, path: Path, synthetic: bool, progress: Progre
     )
     if progress:
         progress(f"{len(links):,} practices mapped to {pcns['code'].nunique():,} PCNs for {period}")
-    with db.engine.begin() as conn:
+
+    def relink(conn) -> None:
+        """The hierarchy is not per period: upserted, then every stored metric regrouped."""
         upsert(conn, Region.__table__, regions.drop_duplicates("code"))
         upsert(conn, Icb.__table__, icbs.drop_duplicates("code"))
         upsert(conn, SubIcb.__table__, sub_icbs.drop_duplicates("code"))
         upsert(conn, Pcn.__table__, pcns.drop_duplicates("code"))
         _link_practices(conn, links)
         benchmarks.refresh_all(conn)
-        return record_load(
-            conn,
-            dataset=DATASET,
-            period=period,
-            part="map",
-            path=path,
-            rows_read=len(frame),
-            rows_loaded=len(links),
-            synthetic=synthetic,
-        )
+
+    return store_period(
+        period,
+        recompute=relink,
+        loads=[Load(DATASET, path, len(frame), len(links), synthetic, part="map")],
+    )
 
 
 def _link_practices(conn, links: pd.DataFrame) -> None:

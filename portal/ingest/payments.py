@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from portal.ingest.annual import pick_column, practice_codes, replace_period
+from portal.catalogue import dataset_metrics
 from portal.ingest.base import (
     MISSING_MARKERS,
     IngestError,
@@ -22,11 +22,14 @@ from portal.ingest.base import (
     parse_numbers,
     read_csv,
 )
+from portal.ingest.measures import metric_values
 from portal.ingest.periods import FINANCIAL, financial_year_from_name, resolve_period
+from portal.ingest.read import Aliases, pick_columns, practice_codes, published_headings
+from portal.ingest.store import Facts, Load, store_period
 from portal.models import PaymentLine, PaymentsPractice
 
 DATASET = "payments"
-CODE = ["PRACTICE CODE", "PRACTICE_CODE"]
+ALIASES: Aliases = {"practice_code": ["PRACTICE CODE", "PRACTICE_CODE"]}
 REGISTERED = "NUMBER OF REGISTERED PATIENTS (LAST KNOWN FIGURE)"
 WEIGHTED = "NUMBER OF WEIGHTED PATIENTS (LAST KNOWN FIGURE)"
 TOTAL = "TOTAL NHS PAYMENTS TO GENERAL PRACTICE"
@@ -51,9 +54,9 @@ def load(
     path = Path(path)
     period = resolve_period(path, period, financial_year_from_name, FINANCIAL, "2021-22")
     frame = read_csv(path, [REGISTERED, WEIGHTED, TOTAL], dataset=DATASET)
-    headings = _published_headings(path, frame)
-    code_column = pick_column(frame, CODE, path, DATASET)
-    codes = practice_codes(frame, code_column, path)
+    headings = published_headings(path, frame)
+    columns = pick_columns(frame, ALIASES, path, DATASET)
+    codes = practice_codes(frame, columns["practice_code"], path)
 
     def number(column: str) -> pd.Series:
         if column not in frame.columns:
@@ -77,7 +80,11 @@ def load(
     )
     lines = []
     for column in frame.columns:
-        if column in NOT_LINES or column.startswith("AVERAGE PAYMENTS") or column in CODE:
+        if (
+            column in NOT_LINES
+            or column.startswith("AVERAGE PAYMENTS")
+            or column in ALIASES["practice_code"]
+        ):
             continue
         text = frame[column].str.strip()
         numeric = pd.to_numeric(text.where(~text.isin(MISSING_MARKERS)), errors="coerce")
@@ -97,48 +104,18 @@ def load(
     if progress:
         progress(f"{len(practices):,} practices, {len(lines)} payment columns for {period}")
 
-    def ratio(denominator: str) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "practice_code": codes,
-                "numerator": practices["total_payments"],
-                "denominator": practices[denominator],
-            }
-        )
-
-    metrics = [
-        (
-            "payments_total",
-            pd.DataFrame({"practice_code": codes, "value": practices["total_payments"]}),
-        ),
-        ("payments_per_registered", ratio("registered_patients")),
-        ("payments_per_weighted", ratio("weighted_patients")),
-    ]
-    return [
-        replace_period(
-            path,
-            dataset=DATASET,
-            period=period,
-            facts=[(PaymentsPractice.__table__, practices), (PaymentLine.__table__, line_frame)],
-            metrics=metrics,
-            rows_read=len(frame),
-            synthetic=synthetic,
-        )
-    ]
+    metrics = [(m, metric_values(m, practices)) for m in dataset_metrics(DATASET)]
+    return store_period(
+        period,
+        [Facts(PaymentsPractice.__table__, practices), Facts(PaymentLine.__table__, line_frame)],
+        metrics=metrics,
+        loads=[Load(DATASET, path, len(frame), rows_loaded=len(practices), synthetic=synthetic)],
+    )
 
 
 def money(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
     """A column of pounds: negative amounts are deductions, not errors."""
     return parse_numbers(frame, column, path, integer=False, low=-MAX_POUNDS, high=MAX_POUNDS)
-
-
-def _published_headings(path: Path, frame: pd.DataFrame) -> dict[str, str]:
-    """Normalised column name -> the heading as published (BOM and outer spaces removed)."""
-    raw = pd.read_csv(path, nrows=0, encoding="utf-8-sig", compression="infer").columns
-    return {
-        normal: " ".join(str(original).replace("\ufeff", "").split())
-        for normal, original in zip(frame.columns, raw, strict=True)
-    }
 
 
 def flag(frame: pd.DataFrame, column: str, meaning: dict[str, bool], path: Path) -> pd.Series:

@@ -24,7 +24,6 @@ import pandas as pd
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.ingest.annual import replace_period
 from portal.ingest.base import (
     IngestError,
     Progress,
@@ -36,8 +35,9 @@ from portal.ingest.base import (
     require_columns,
     require_values,
 )
-from portal.ingest.monthly import header_of
 from portal.ingest.periods import FINANCIAL, financial_year_from_name, resolve_period
+from portal.ingest.read import header_of
+from portal.ingest.store import Facts, Load, store_period
 from portal.models import QofAchievement, QofIndicator, QofPrevalence
 from portal.qof_registers import DOMAINS, REGISTERS, achievement_metric, prevalence_metric
 
@@ -96,11 +96,11 @@ def _load(path, dataset: str, synthetic: bool, progress: Progress | None, period
             if progress:
                 progress(f"{path.name}: loaded with {group[0].name} (one load for {period})")
             return []
-        return [_load_achievement(group, period, synthetic, progress)]
+        return _load_achievement(group, period, synthetic, progress)
     frame = read_csv(path, [], dataset=dataset)
     if kind == "mapping":
-        return [_load_mapping(frame, path, dataset, period, synthetic)]
-    return [_load_prevalence(frame, path, period, synthetic, progress)]
+        return _load_mapping(frame, path, dataset, period, synthetic)
+    return _load_prevalence(frame, path, period, synthetic, progress)
 
 
 def achievement_group(path: Path, period: str) -> list[Path]:
@@ -163,14 +163,10 @@ def read_mapping(frame: pd.DataFrame, path: Path, period: str) -> pd.DataFrame:
 
 def _load_mapping(frame, path: Path, dataset: str, period: str, synthetic: bool):
     indicators = read_mapping(frame, path, period)
-    return replace_period(
-        path,
-        dataset=dataset,
-        period=period,
-        part="mapping",
-        facts=[(QofIndicator.__table__, indicators)],
-        rows_read=len(frame),
-        synthetic=synthetic,
+    return store_period(
+        period,
+        [Facts(QofIndicator.__table__, indicators)],
+        loads=[Load(dataset, path, len(frame), len(indicators), synthetic, part="mapping")],
     )
 
 
@@ -208,15 +204,11 @@ def _load_prevalence(frame, path: Path, period: str, synthetic: bool, progress):
                 f"no MAPPING_INDICATORS for {period}: prevalence loads; achievement for "
                 f"{period} cannot until one is loaded"
             )
-    return replace_period(
-        path,
-        dataset=PREVALENCE,
-        period=period,
-        part="prevalence",
-        facts=[(QofPrevalence.__table__, facts)],
+    return store_period(
+        period,
+        [Facts(QofPrevalence.__table__, facts)],
         metrics=metrics,
-        rows_read=len(frame),
-        synthetic=synthetic,
+        loads=[Load(PREVALENCE, path, len(frame), len(facts), synthetic, part="prevalence")],
     )
 
 
@@ -273,7 +265,7 @@ def _load_achievement(paths: list[Path], period: str, synthetic: bool, progress)
     mapping = _sibling_mapping(path, period)
     facts_extra = []
     if mapping is not None:
-        facts_extra = [(QofIndicator.__table__, mapping)]
+        facts_extra = [Facts(QofIndicator.__table__, mapping)]
     else:
         mapping = _stored_mapping(period)
     if mapping.empty:
@@ -332,15 +324,11 @@ def _load_achievement(paths: list[Path], period: str, synthetic: bool, progress)
             f"{facts['indicator_code'].nunique()} indicators for {period}"
             + (f" from {len(paths)} regional files" if len(paths) > 1 else "")
         )
-    return replace_period(
-        path,
-        dataset=ACHIEVEMENT,
-        period=period,
-        part="achievement",
-        facts=[(QofAchievement.__table__, facts), *facts_extra],
+    return store_period(
+        period,
+        [Facts(QofAchievement.__table__, facts), *facts_extra],
         metrics=metrics,
-        rows_read=len(long),
-        synthetic=synthetic,
+        loads=[Load(ACHIEVEMENT, path, len(long), len(facts), synthetic, part="achievement")],
     )
 
 

@@ -35,28 +35,21 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from portal.extensions import db
-from portal.ingest import benchmarks, telephony_coverage
+from portal.catalogue import dataset_metrics
+from portal.ingest import benchmarks, measures, telephony_coverage
 from portal.ingest.base import (
     IngestError,
     LoadResult,
     Progress,
-    bulk_insert,
     check_unique,
     first_bad,
     line_of,
     parse_numbers,
     read_csv,
-    record_load,
     require_values,
 )
-from portal.ingest.monthly import (
-    DELETE_CHUNK,
-    one_period,
-    period_frame,
-    replace_practices,
-    source_part,
-)
+from portal.ingest.periods import one_period, source_part
+from portal.ingest.store import Facts, Load, period_frame, store_period
 from portal.models import TelephonyBreakdown, TelephonyCount, TelephonySharedCount
 from portal.models.organisations import ENGLAND
 from portal.models.telephony import BREAKDOWNS, INDICATORS
@@ -75,14 +68,6 @@ TOTAL_BANDS = {"TOTAL"}  # a band cell meaning the indicator's total
 # the indicators each file kind carries (an absent one is zero calls)
 CARRIED = {"duration": list(INDICATORS), "time": list(INDICATORS), "core": ["CBT003"]}
 _INDICATOR = re.compile(r"\bCBT\s*0*(\d{1,3})\b", re.IGNORECASE)
-# metric -> (numerator indicator, denominator indicator or None for a sum metric)
-METRICS = {
-    "calls_inbound": ("CBT001", None),
-    "calls_answered_rate": ("CBT003", "CBT001"),
-    "calls_missed": ("CBT004", None),
-    "callbacks_requested": ("CBT005", None),
-    "callbacks_made": ("CBT006", None),
-}
 SHARED_KEYS = ["region_code", "icb_code", "sub_icb_code", "pcn_code"]
 # the shared table's geography column -> the hierarchy level it fills
 LEVEL_OF = {
@@ -221,45 +206,40 @@ def store_month_files(period: str, files: list[MonthFile], *, synthetic: bool) -
         TelephonyBreakdown.__table__,
         TelephonySharedCount.__table__,
     )
-    with db.engine.begin() as conn:
-        for month in files:
-            practices = month.practices.assign(period=period)
-            if month.kind == "duration":
-                replace_practices(conn, count, period, practices["practice_code"])
-                bulk_insert(conn, count, practices.drop(columns="category"))
-            else:
-                codes = sorted(set(practices["practice_code"]))
-                for start in range(0, len(codes), DELETE_CHUNK):
-                    conn.execute(
-                        breakdown.delete().where(
-                            breakdown.c.period == period,
-                            breakdown.c.breakdown == month.kind,
-                            breakdown.c.practice_code.in_(codes[start : start + DELETE_CHUNK]),
-                        )
-                    )
-                bulk_insert(conn, breakdown, practices.assign(breakdown=month.kind))
-            conn.execute(
-                shared.delete().where(
-                    shared.c.period == period,
-                    shared.c.breakdown == month.kind,
-                    shared.c.region_code.in_(month.regions),
-                )
+    facts = []
+    for month in files:
+        practices = month.practices.assign(period=period)
+        if month.kind == "duration":
+            facts.append(Facts(count, practices.drop(columns="category"), key="practice_code"))
+        else:
+            rows = practices.assign(breakdown=month.kind)
+            kind = (breakdown.c.breakdown == month.kind,)
+            facts.append(Facts(breakdown, rows, key="practice_code", where=kind))
+        facts.append(
+            Facts(
+                shared,
+                month.shared.assign(period=period, breakdown=month.kind),
+                key="region_code",
+                keys=month.regions,
+                where=(shared.c.breakdown == month.kind,),
             )
-            bulk_insert(conn, shared, month.shared.assign(period=period, breakdown=month.kind))
-        recompute_metrics(conn, period)
-        return [
-            record_load(
-                conn,
-                dataset=DATASET,
-                period=period,
+        )
+    return store_period(
+        period,
+        facts,
+        recompute=lambda conn: recompute_metrics(conn, period),
+        loads=[
+            Load(
+                DATASET,
+                month.path,
+                month.rows_read,
+                len(month.practices) + len(month.shared),
+                synthetic,
                 part=f"{month.kind}_{source_part(month.path, 'all')}"[:20],
-                path=month.path,
-                rows_read=month.rows_read,
-                rows_loaded=len(month.practices) + len(month.shared),
-                synthetic=synthetic,
             )
             for month in files
-        ]
+        ],
+    )
 
 
 def _totals(conn: Connection, table: sa.Table, keys: list[str], period: str) -> pd.DataFrame:
@@ -338,33 +318,20 @@ def shared_totals(conn: Connection, period: str, hierarchy: pd.DataFrame) -> pd.
     return wide
 
 
-def _metric_values(totals: pd.DataFrame, metric_id: str, code_columns: list[str]):
-    """The frame benchmarks.recompute takes for a metric from per-row indicator totals."""
-    numerator, denominator = METRICS[metric_id]
-    frame = totals[code_columns].reset_index(drop=True)
-    if denominator is None:
-        return frame.assign(value=totals[numerator].to_numpy(dtype=float))
-    return frame.assign(
-        numerator=totals[numerator].to_numpy(dtype=float),
-        denominator=totals[denominator].to_numpy(dtype=float),
-    )
-
-
 def recompute_metrics(conn: Connection, period: str, metric_ids=None) -> None:
     """The telephony metrics for the month from every practice's stored counts, with the shared
     accounts' totals added at group levels."""
     totals = indicator_totals(conn, period).reset_index()
     hierarchy = benchmarks.practice_hierarchy(conn)
-    shared = shared_totals(conn, period, hierarchy)
-    for metric in metric_ids or METRICS:
-        benchmarks.recompute(
-            conn,
-            metric,
-            period,
-            _metric_values(totals, metric, ["practice_code"]),
-            hierarchy=hierarchy,
-            shared=_metric_values(shared, metric, list(LEVEL_OF.values())),
-        )
+    measures.recompute(
+        conn,
+        period,
+        totals,
+        metric_ids or dataset_metrics(DATASET),
+        hierarchy=hierarchy,
+        shared=shared_totals(conn, period, hierarchy),
+        shared_keys=list(LEVEL_OF.values()),
+    )
 
 
 def recompute_metric(conn: Connection, metric_id: str, period: str) -> None:

@@ -13,15 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from portal.extensions import db
-from portal.ingest.base import (
-    IngestError,
-    LoadResult,
-    Progress,
-    parse_date,
-    record_load,
-)
+from portal.ingest.base import IngestError, Progress, parse_date
 from portal.ingest.coverage import replace_coverage, summary
+from portal.ingest.store import Load, store_period
 from portal.models.datasets import COVERAGE_PART
 
 DATASET = "telephony"
@@ -116,18 +110,11 @@ def _month(cell: object) -> str | None:
 def load(path: Path, *, synthetic: bool = False, progress: Progress | None = None) -> list:
     """Store every month's coverage the workbook lists; recorded as its latest month's load."""
     frame = read_coverage(path)
-    with db.engine.begin() as conn:
-        replace_coverage(conn, DATASET, frame, path.name)
-        result: LoadResult = record_load(
-            conn,
-            dataset=DATASET,
-            period=max(frame["period"]),
-            part=COVERAGE_PART,
-            path=path,
-            rows_read=len(frame),
-            rows_loaded=len(frame),
-            synthetic=synthetic,
-        )
+    results = store_period(
+        max(frame["period"]),
+        recompute=lambda conn: replace_coverage(conn, DATASET, frame, path.name),
+        loads=[Load(DATASET, path, len(frame), len(frame), synthetic, part=COVERAGE_PART)],
+    )
     if progress:
         progress(summary("telephony", frame))
-    return [result]
+    return results

@@ -11,21 +11,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from portal.ingest.annual import pick_column, practice_codes, replace_period
+from portal.catalogue import dataset_metrics
 from portal.ingest.base import Progress, parse_numbers, read_csv
+from portal.ingest.measures import metric_values
 from portal.ingest.periods import MONTHLY, month_from_name, resolve_period
+from portal.ingest.read import Aliases, pick_columns, practice_codes
+from portal.ingest.store import Facts, Load, store_period
 from portal.models import WorkforcePractice
 
 DATASET = "workforce"
-# Each staff group's column stems, the documented name first, then the other years' names: a
-# file's first present name is used (TOTAL_GP_FTE when a file has it beside the EXL/EXTGL ones).
-STAFF = {
-    "gp": ["GP", "GP_EXL", "GP_EXTGL"],
-    "nurse": ["NURSES", "NURSE"],
-    "dpc": ["DPC"],
-    "admin": ["ADMIN"],
+# Each field's column names, the documented name first, then the other years' names: a file's
+# first present name is used (TOTAL_GP_FTE when a file has it beside the EXL/EXTGL ones).
+ALIASES: Aliases = {
+    "practice_code": ["PRAC_CODE", "PRACTICE_CODE"],
+    "gp_fte": ["TOTAL_GP_FTE", "TOTAL_GP_EXL_FTE", "TOTAL_GP_EXTGL_FTE"],
+    "nurse_fte": ["TOTAL_NURSES_FTE", "TOTAL_NURSE_FTE"],
+    "dpc_fte": ["TOTAL_DPC_FTE"],
+    "admin_fte": ["TOTAL_ADMIN_FTE"],
 }
-REQUIRED = ["TOTAL_PATIENTS", *(f"TOTAL_{s[0]}_FTE" for s in STAFF.values() if len(s) == 1)]
+STAFF = [field.removesuffix("_fte") for field in ALIASES if field.endswith("_fte")]
+REQUIRED = ["TOTAL_PATIENTS", *(names[0] for names in ALIASES.values() if len(names) == 1)]
 
 
 def load(
@@ -39,12 +44,12 @@ def load(
     path = Path(path)
     period = resolve_period(path, period, month_from_name, MONTHLY, "2025-09")
     frame = read_csv(path, REQUIRED, dataset=DATASET)
-    code_column = pick_column(frame, ["PRAC_CODE", "PRACTICE_CODE"], path, DATASET)
-    facts = pd.DataFrame({"practice_code": practice_codes(frame, code_column, path)})
+    columns = pick_columns(frame, ALIASES, path, DATASET)
+    facts = pd.DataFrame({"practice_code": practice_codes(frame, columns["practice_code"], path)})
     facts["period"] = period
     facts["total_patients"] = parse_numbers(frame, "TOTAL_PATIENTS", path)
-    for key, stems in STAFF.items():
-        fte = pick_column(frame, [f"TOTAL_{s}_FTE" for s in stems], path, DATASET)
+    for key in STAFF:
+        fte = columns[f"{key}_fte"]
         facts[f"{key}_fte"] = parse_numbers(frame, fte, path, integer=False)
         hc = fte.removesuffix("_FTE") + "_HC"  # the headcount of the same staff definition
         facts[f"{key}_hc"] = (
@@ -52,34 +57,11 @@ def load(
         )
     if progress:
         progress(f"{len(facts):,} practices' workforce for {period}")
-    metrics = [
-        (
-            f"{key}_fte",
-            pd.DataFrame({"practice_code": facts["practice_code"], "value": facts[f"{key}_fte"]}),
-        )
-        for key in STAFF
-    ]
-    metrics.append(
-        (
-            "patients_per_gp_fte",
-            pd.DataFrame(
-                {
-                    "practice_code": facts["practice_code"],
-                    "numerator": facts["total_patients"],
-                    "denominator": facts["gp_fte"],
-                }
-            ),
-        )
-    )
+    metrics = [(m, metric_values(m, facts)) for m in dataset_metrics(DATASET)]
     table = WorkforcePractice.__table__
-    return [
-        replace_period(
-            path,
-            dataset=DATASET,
-            period=period,
-            facts=[(table, facts[[c.name for c in table.columns]])],
-            metrics=metrics,
-            rows_read=len(frame),
-            synthetic=synthetic,
-        )
-    ]
+    return store_period(
+        period,
+        [Facts(table, facts[[c.name for c in table.columns]])],
+        metrics=metrics,
+        loads=[Load(DATASET, path, len(frame), rows_loaded=len(facts), synthetic=synthetic)],
+    )

@@ -15,6 +15,7 @@ from portal.models.organisations import LEVELS
 from portal.queries.coverage import metric_coverage
 from portal.queries.types import Benchmark, Distribution, Figure, GroupValue, Significance
 from portal.series_breaks import breaks_within
+from portal.statistics import small_numbers
 from portal.statistics.significance import NOT_COMPARED
 
 LEVEL_HEADINGS = {
@@ -118,7 +119,7 @@ def benchmark_table(rows: Sequence[Sequence], extra: Sequence[str] = ()) -> str:
                 *more,
                 *(groups.get(lv) for lv in levels),
                 _median(f.metric, b.distribution),
-                f"{b.percentile:.0f}" if b.percentile is not None else None,
+                f"{b.percentile:.0f}" if b.percentile is not None else b.not_ranked,
                 POLARITY[metric.polarity] if metric else None,
             ]
         )
@@ -148,13 +149,16 @@ def series_table(
     ))  # fmt: skip
 
 
-def metric_series(metric_ids: Sequence[str], months: Sequence[tuple[str, dict]]) -> str:
-    """Monthly values of several metrics: `months` are (period, {metric id: value})."""
+def metric_series(
+    metric_ids: Sequence[str], months: Sequence[tuple[str, dict]], practice: str | None = None
+) -> str:
+    """Monthly values of several metrics: `months` are (period, {metric id: value}); a
+    `practice`'s series note its mergers too."""
     columns = [
         (METRICS[m].label, [value(m, values.get(m)) for _, values in months]) for m in metric_ids
     ]
     periods = [p for p, _ in months]
-    return sections(series_table(periods, columns), break_notes(metric_ids, periods))
+    return sections(series_table(periods, columns), break_notes(metric_ids, periods, practice))
 
 
 def shares_table(heading: str, shares: Iterable, count_heading: str = "Count") -> str:
@@ -186,9 +190,11 @@ def coverage(benchmarks: Iterable[Benchmark | None]) -> str | None:
     for b in benchmarks:
         d = b.distribution if b else None
         if d is not None and d.n:
+            few = small_numbers.applies(METRICS[b.figure.metric])
             line = (
-                f"Coverage: the national distribution covers {d.n:,} open practices with a "
-                f"figure; {d.excluded:,} excluded (closed, or no valid denominator)."
+                f"Coverage: the national distribution ranks {d.n:,} open practices; "
+                f"{d.excluded:,} excluded (closed, no valid denominator"
+                f"{', or too few events to rank' if few else ''})."
             )
             return line + publication_coverage(b.figure.metric, b.figure.period)
     return None
@@ -197,25 +203,19 @@ def coverage(benchmarks: Iterable[Benchmark | None]) -> str | None:
 def publication_coverage(metric_id: str, period: str) -> str:
     """' The publication covers ... (4,649 of 6,220 practices) ...', or '' when it covers all."""
     found = metric_coverage(metric_id, period)
-    if found is None or not found.partial:
-        return ""
-    if not found.published:
-        return (
-            f" The {period} figures loaded cover only part of England ({found.words}): England "
-            "and the national distribution are of those practices."
-        )
-    return (
-        f" The {period} publication covers only part of England ({found.words}): England and "
-        "the national distribution are of those practices."
-    )
+    return " " + found.sentence if found is not None and found.partial else ""
 
 
-def break_notes(metric_ids: Iterable[str], periods: Sequence[str]) -> str | None:
-    """A note line per series break inside the periods shown ('Series break 2026-06: ...')."""
+def break_notes(
+    metric_ids: Iterable[str], periods: Sequence[str], practice: str | None = None
+) -> str | None:
+    """A note line per series break inside the periods shown ('Series break 2026-06: ...');
+    of a practice's series, its mergers too."""
     if len(periods) < 2:
         return None
+    first, last = min(periods), max(periods)
     notes = dict.fromkeys(
-        b.note for m in metric_ids for b in breaks_within(m, min(periods), max(periods))
+        b.note for m in metric_ids for b in breaks_within(m, first, last, practice)
     )
     return "\n\n".join(notes) or None
 

@@ -21,6 +21,7 @@ from portal.models.private_data import PrivateEntry
 from portal.models.qof import QofAchievement, QofIndicator, QofPrevalence  # noqa: F401
 from portal.models.ratelimits import RateLimitWindow  # noqa: F401
 from portal.models.saved_groups import SavedGroup, SavedGroupPractice
+from portal.models.successors import PracticeSuccessor
 from portal.models.telephony import (  # noqa: F401
     DatasetCoverage,
     TelephonyBreakdown,
@@ -44,6 +45,7 @@ __all__ = [
     "Practice",
     "PracticeMetric",
     "PracticeRole",
+    "PracticeSuccessor",
     "PrivateEntry",
     "Region",
     "RegisteredPatients",

@@ -1,9 +1,11 @@
 """Pieces shared by the monthly activity areas (appointments, online consultations, telephony):
-a practice's benchmarks for a set of metrics, its metric values month by month, and shares."""
+a practice's months in a fact table with their metric values, source and benchmarks, and
+shares."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -14,7 +16,7 @@ from portal.models.organisations import ENGLAND, LEVELS
 from portal.queries.areas import group_rows, latest_distributions
 from portal.queries.benchmarks import PRACTICE_COLUMNS, assemble, group_value
 from portal.queries.datasets import provenance
-from portal.queries.practices import PracticeDetails
+from portal.queries.practices import PracticeDetails, get_practice
 from portal.queries.types import Benchmark, Provenance
 
 MAX_MONTHS = 60
@@ -38,6 +40,57 @@ def shares(parts: list[tuple[str, float | None]]) -> list[Share]:
     ]
 
 
+@dataclass(frozen=True)
+class PracticeMonths:
+    """A practice's months in one activity dataset, what each area's answer is built on."""
+
+    practice: PracticeDetails
+    periods: list[str]  # oldest first, ending at the month asked for (or the latest)
+    values: dict[str, dict[str, float | None]]  # period -> metric id -> the practice's value
+    source: str  # the latest period's publication
+    synthetic: bool
+    metrics: list[Benchmark]  # one per metric id, for the latest period
+
+    def header(self) -> dict[str, Any]:
+        """The fields every activity answer starts with (practice, period, source, metrics)."""
+        return {
+            "practice_code": self.practice.code,
+            "practice_name": self.practice.name,
+            "period": self.periods[-1],
+            "source": self.source,
+            "synthetic": self.synthetic,
+            "metrics": self.metrics,
+        }
+
+
+def practice_months(
+    code: str | None,
+    table: sa.Table,
+    dataset: str,
+    metric_ids: list[str],
+    months: int | None,
+    period: str | None,
+) -> PracticeMonths | None:
+    """The practice's latest `months` periods in the fact table up to `period` (default: its
+    latest), with their metric values and the latest period's source and benchmarks; None
+    when the practice is unknown, has no rows, or none for `period`."""
+    practice = get_practice(code)
+    if practice is None:
+        return None
+    periods = recent_periods(table, practice.code, clamp_months(months), period)
+    if not periods or (period and periods[-1] != period):
+        return None
+    origin = provenance(dataset, periods[-1])
+    return PracticeMonths(
+        practice=practice,
+        periods=periods,
+        values=metric_values(practice.code, metric_ids, periods),
+        source=origin.source,
+        synthetic=origin.synthetic,
+        metrics=benchmarks_for(practice, metric_ids, periods[-1]),
+    )
+
+
 def clamp_months(months: int | None, default: int = 12) -> int:
     """A trend length between 1 and MAX_MONTHS."""
     try:
@@ -50,7 +103,8 @@ def clamp_months(months: int | None, default: int = 12) -> int:
 def recent_periods(
     table: sa.Table, practice_code: str, months: int, up_to: str | None
 ) -> list[str]:
-    """The practice's latest `months` periods in a fact table (up to `up_to`), oldest first."""
+    """The practice's latest `months` periods in a fact table (up to `up_to`), oldest first: its
+    own latest month, as the one rule for "latest" has it (portal/queries/latest.py)."""
     query = sa.select(table.c.period).where(table.c.practice_code == practice_code).distinct()
     if up_to:
         query = query.where(table.c.period <= up_to)

@@ -12,16 +12,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import AppointmentMonth
 from portal.models.appointments import HCP_TYPES, LEAD_TIMES, MODES, STATUSES
-from portal.queries.activity import (
-    Share,
-    benchmarks_for,
-    clamp_months,
-    metric_values,
-    recent_periods,
-    shares,
-)
-from portal.queries.datasets import provenance
-from portal.queries.practices import get_practice
+from portal.queries.activity import Share, practice_months, shares
 from portal.queries.types import Benchmark
 
 DATASET = "gpad"
@@ -70,28 +61,13 @@ def practice_appointments(
 ) -> PracticeAppointments | None:
     """The practice's appointments for `period` (default: its latest month) and the `months`
     months up to it; None when the practice is unknown or has no appointments data."""
-    practice = get_practice(code)
-    if practice is None:
+    found = practice_months(code, AppointmentMonth.__table__, DATASET, METRIC_IDS, months, period)
+    if found is None:
         return None
-    t = AppointmentMonth.__table__
-    periods = recent_periods(t, practice.code, clamp_months(months), period)
-    if not periods or (period and periods[-1] != period):
-        return None
-    by_period = _breakdowns(practice.code, periods)
-    values = metric_values(practice.code, METRIC_IDS, periods)
+    periods, values = found.periods, found.values
+    by_period = _breakdowns(found.practice.code, periods)
     trend = [AppointmentsMonth(p, by_period[p][0], values[p], by_period[p][1]) for p in periods]
-    latest = periods[-1]
-    origin = provenance(DATASET, latest)
-    return PracticeAppointments(
-        practice_code=practice.code,
-        practice_name=practice.name,
-        period=latest,
-        source=origin.source,
-        synthetic=origin.synthetic,
-        metrics=benchmarks_for(practice, METRIC_IDS, latest),
-        breakdown=by_period[latest][1],
-        trend=trend,
-    )
+    return PracticeAppointments(**found.header(), breakdown=by_period[periods[-1]][1], trend=trend)
 
 
 def _breakdowns(

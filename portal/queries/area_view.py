@@ -6,7 +6,7 @@ endpoint and the MCP area tools all read this, so they cannot show different are
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from portal.queries.activity import Share, shares
@@ -22,6 +22,7 @@ from portal.queries.patients import AgePyramid, age_pyramid
 from portal.queries.practices import PracticeDetails
 from portal.queries.telephony import PracticeTelephony, practice_telephony
 from portal.queries.workforce import Workforce, workforce
+from portal.series_breaks import WAIT_BANDS, breaks_within
 
 Details = Workforce | PatientExperience | Funding
 Activity = PracticeAppointments | PracticeTelephony | PracticeOnlineConsultations
@@ -51,6 +52,7 @@ class Breakdown:
     source: str
     synthetic: bool
     parts: list[Share]
+    notes: list[str] = field(default_factory=list)  # series breaks a reader must know of
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,13 @@ def breakdowns(activity: Activity | None) -> list[Breakdown]:
     if activity is None:
         return []
 
-    def split(name: str, title: str, counted: str, parts: list[Share]) -> Breakdown:
+    def split(
+        name: str, title: str, counted: str, parts: list[Share], notes: list[str] | None = None
+    ) -> Breakdown:
         return Breakdown(
-            name, title, counted, activity.period, activity.source, activity.synthetic, parts
-        )
+            name, title, counted, activity.period, activity.source, activity.synthetic, parts,
+            notes or [],
+        )  # fmt: skip
 
     if isinstance(activity, PracticeAppointments):
         b = activity.breakdown
@@ -120,13 +125,7 @@ def breakdowns(activity: Activity | None) -> list[Breakdown]:
                   b.by_lead_time),
         ]  # fmt: skip
     if isinstance(activity, PracticeTelephony):
-        m = activity.month
-        return [
-            split("calls_answered_by_wait", "Answered after waiting", "Calls",
-                  m.answered_by_wait),
-            split("calls_answered_by_length", "Answered call length", "Calls",
-                  m.answered_by_length),
-        ]  # fmt: skip
+        return _telephony(activity, split)
     out = [split("submissions_by_type", "Type", "Submissions", activity.by_type)]
     times = activity.times
     if times is not None:
@@ -144,6 +143,31 @@ def breakdowns(activity: Activity | None) -> list[Breakdown]:
     return out
 
 
+def _telephony(activity: PracticeTelephony, split: Callable[..., Breakdown]) -> list[Breakdown]:
+    """Answered calls by wait and by length, inbound calls by time of day, and answered calls
+    by wait in each part of the day; wait tables say the June 2026 method change when their
+    months shown reach it (a break at the first month shown included: that month is new)."""
+    m = activity.month
+    waits = [
+        b.note
+        for b in breaks_within(WAIT_BANDS, "", m.period)
+        if b.period >= activity.trend[0].period
+    ]
+    out = [
+        split("calls_answered_by_wait", "Answered after waiting", "Calls",
+              m.answered_by_wait, waits),
+        split("calls_answered_by_length", "Answered call length", "Calls",
+              m.answered_by_length),
+    ]  # fmt: skip
+    if m.inbound_by_time:
+        out.append(split("calls_inbound_by_time", "Time of day", "Inbound calls",
+                         m.inbound_by_time))  # fmt: skip
+    for hours in m.answered_by_hours:
+        out.append(split(f"calls_answered_by_wait_{hours.key}", f"Wait {hours.label}",
+                         "Answered calls", hours.answered_by_wait, waits))  # fmt: skip
+    return out
+
+
 def breakdown_rows(view: AreaView) -> list[dict]:
     """The breakdowns as one long table (for CSV): one row per part."""
     return [
@@ -158,6 +182,7 @@ def breakdown_rows(view: AreaView) -> list[dict]:
             "percent": part.percent,
             "source": b.source,
             "synthetic": b.synthetic,
+            "notes": " ".join(b.notes),
         }
         for b in view.breakdowns
         for part in b.parts

@@ -22,7 +22,6 @@ from portal.queries.benchmarks import (
     assemble,
     distribution_from_row,
     group_value,
-    make_figure,
 )
 from portal.queries.practices import PracticeDetails
 from portal.queries.types import Benchmark, Distribution, Figure, TrendPoint
@@ -164,6 +163,7 @@ def area_dashboard(practice: PracticeDetails, area: Area, months: int = 24) -> A
     series = {metric_id: points[-months:] for metric_id, points in series.items()}
     if not series:
         return AreaDashboard(area, practice)
+    # each metric in the practice's own latest period (the one rule: portal/queries/latest.py)
     latest = {metric_id: points[-1].period for metric_id, points in series.items()}
     codes = {o.level: o.code for o in practice.organisations()} | {"england": ENGLAND}
     names = {o.level: o.name for o in practice.organisations()} | {"england": "England"}
@@ -308,10 +308,14 @@ def trend_rows(dashboard: AreaDashboard) -> list[dict]:
     for panel in dashboard.panels:
         span = panel.trend_source
         periods = [p.period for p in panel.trend]
-        starts = {
-            b.period: b.note
-            for b in (breaks_within(panel.metric.id, periods[0], periods[-1]) if periods else [])
-        }  # a series break is noted on the first period of the new series
+        code = dashboard.practice.code
+        found = breaks_within(panel.metric.id, periods[0], periods[-1], code) if periods else []
+        starts: dict[str, str] = {}
+        for b in found:
+            # noted on the first period of the new series; a merger out of the practice (its
+            # series ends before it) on the last period
+            at = next((p for p in periods if p >= b.period), periods[-1])
+            starts[at] = f"{starts[at]} {b.note}" if at in starts else b.note
         for point, total, median in zip(
             panel.trend,
             panel.england_total_trend,
@@ -373,37 +377,4 @@ def benchmark_rows(dashboard: AreaDashboard) -> list[dict]:
                     "percentile": None,
                 }
             )
-    return out
-
-
-@dataclass(frozen=True)
-class AreaHeadline:
-    area: Area
-    figure: Figure
-    percentile: float | None
-
-
-def practice_headlines(practice_code: str) -> list[AreaHeadline]:
-    """For the overview: each area's first metric, the practice's latest value and percentile."""
-    key = {area.metrics[0].id: area for area in AREAS.values() if area.metrics}
-    pm = PracticeMetric.__table__
-    latest = {}
-    for row in db.session.execute(
-        sa.select(pm.c.metric, pm.c.period, pm.c.value, pm.c.percentile, pm.c.in_distribution)
-        .where(pm.c.practice_code == practice_code, pm.c.metric.in_(list(key)))
-        .order_by(pm.c.metric, pm.c.period)
-    ).all():
-        latest[row.metric] = row
-    out = []
-    for metric_id, area in key.items():
-        row = latest.get(metric_id)
-        if row is None:
-            continue
-        out.append(
-            AreaHeadline(
-                area,
-                make_figure(METRICS[metric_id], row.value, row.period),
-                row.percentile if row.in_distribution else None,
-            )
-        )
     return out

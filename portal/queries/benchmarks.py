@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 
 import sqlalchemy as sa
 
@@ -10,8 +11,11 @@ from portal.catalogue import METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import GroupMetric, Icb, MetricDistribution, Pcn, PracticeMetric, Region, SubIcb
 from portal.models.organisations import ENGLAND, LEVELS
+from portal.queries import peers
+from portal.queries.coverage import metric_coverage
 from portal.queries.datasets import provenance
-from portal.queries.peers import peer_value
+from portal.queries.latest import latest_period
+from portal.queries.latest import latest_periods as latest_periods  # the tools' import
 from portal.queries.practices import PracticeDetails
 from portal.queries.significance import judge
 from portal.queries.types import (
@@ -22,6 +26,7 @@ from portal.queries.types import (
     Provenance,
     TrendPoint,
 )
+from portal.statistics import small_numbers
 
 LEVEL_MODELS = {"pcn": Pcn, "sub_icb": SubIcb, "icb": Icb, "region": Region}
 # what a Benchmark reads of a practice_metric row
@@ -31,29 +36,10 @@ PRACTICE_COLUMNS = tuple(
 )
 
 
-def latest_period(metric_id: str, practice_code: str | None = None) -> str | None:
-    """The newest period with a value of this metric (for this practice, if given)."""
-    t = PracticeMetric.__table__
-    query = sa.select(sa.func.max(t.c.period)).where(t.c.metric == metric_id)
-    if practice_code:
-        query = query.where(t.c.practice_code == practice_code)
-    return db.session.execute(query).scalar()
-
-
-def latest_periods() -> dict[str, str]:
-    """The newest period with a value, per metric, in one query: each metric's true latest."""
-    t = PracticeMetric.__table__
-    return dict(
-        db.session.execute(
-            sa.select(t.c.metric, sa.func.max(t.c.period)).group_by(t.c.metric)
-        ).all()
-    )
-
-
 def make_figure(
     metric: Metric, value: float | None, period: str, origin: Provenance | None = None
 ) -> Figure:
-    """The one place a stored value becomes a figure with its label, period and source.
+    """The one place a stored value becomes a figure with its label, period, source and coverage.
 
     Callers building many figures may pass the dataset-period's provenance they looked up once.
     """
@@ -67,6 +53,7 @@ def make_figure(
         period=period,
         source=origin.source,
         synthetic=origin.synthetic,
+        coverage=metric_coverage(metric.id, period),
     )
 
 
@@ -110,20 +97,36 @@ def assemble(
     percentile and national spread, its groups and its peer group (similar practices), its
     intervals and significance against each."""
     value = row.value if row is not None else None
-    peers = peer_value(metric, period, practice_code)
-    groups = [peers, *groups] if peers is not None else groups
+    similar = peer_value(metric, period, practice_code)
+    groups = [similar, *groups] if similar is not None else groups
     judged = judge(metric, practice_code, period, row.numerator if row is not None else None,
                    row.denominator if row is not None else None, groups)  # fmt: skip
+    reason = not_ranked(metric, row)
     return Benchmark(
         figure=make_figure(metric, value, period, origin),
-        percentile=row.percentile if row is not None else None,
+        percentile=row.percentile if reason is None else None,
         in_distribution=bool(row.in_distribution) if row is not None else False,
         distribution=distribution,
         groups=groups,
         intervals=judged.intervals,
         significance=judged.significance,
         not_compared=judged.not_compared,
+        not_ranked=reason,
     )
+
+
+OUTSIDE = (
+    "not ranked: outside the national distribution for this period (closed, or no valid "
+    "denominator)"
+)
+
+
+def not_ranked(metric: Metric, row) -> str | None:
+    """Why a practice_metric row (value, numerator, denominator, in_distribution) has no national
+    percentile, in words fit to show wherever the percentile would be; None when it has one."""
+    if row is None or row.value is None or not row.in_distribution:
+        return OUTSIDE
+    return small_numbers.reason(metric, row.numerator, row.denominator)
 
 
 def practice_benchmark(
@@ -212,6 +215,46 @@ def group_value(metric: Metric, level: str, name: str, row) -> GroupValue:
         mean_per_practice=row.mean_per_practice,
         median=row.median,
     )
+
+
+def value_over(metric: Metric, period: str, codes, level: str, code: str, name: str) -> GroupValue:
+    """The metric over a set of practices (a list of codes, or a select of them) in `period`, as
+    the load-time writer makes every group's: a practice counts only where its value is valid
+    (for a ratio, a numerator and a positive denominator), then the sum of numerators over the
+    sum of denominators (or the sum), with their count, mean and median."""
+    m = PracticeMetric.__table__
+    rows = db.session.execute(
+        sa.select(m.c.value, m.c.numerator, m.c.denominator).where(
+            m.c.metric == metric.id, m.c.period == period, m.c.practice_code.in_(codes)
+        )
+    ).all()
+    ratio = metric.aggregation != "sum"
+    valid = [r for r in rows if r.value is not None
+             and (not ratio or (r.numerator is not None and (r.denominator or 0) > 0))]  # fmt: skip
+    values = [r.value for r in valid]
+    if ratio:
+        denominator = sum(r.denominator for r in valid)
+        value = sum(r.numerator for r in valid) / denominator * metric.scale if valid else None
+    else:
+        value = sum(values) if values else None
+    return GroupValue(
+        level=level,
+        code=code,
+        name=name,
+        value=value,
+        display=format_value(metric, value),
+        practices=len(valid),
+        mean_per_practice=statistics.fmean(values) if values else None,
+        median=statistics.median(values) if values else None,
+    )
+
+
+def peer_value(metric: Metric, period: str, practice_code: str) -> GroupValue | None:
+    """The metric over the practice's similar practices in `period`; None when none of them has
+    a valid figure (or it has no peer group)."""
+    found = value_over(metric, period, peers.peer_codes(practice_code), peers.LEVEL,
+                       practice_code, peers.NAME)  # fmt: skip
+    return found if found.practices else None
 
 
 def _organisation_name(level: str, code: str) -> str:

@@ -18,6 +18,7 @@ from portal.queries.benchmarks import group_values, make_figure, practice_benchm
 from portal.queries.datasets import provenance_map
 from portal.queries.deprivation import Deprivation, deprivation
 from portal.queries.organisations import OrganisationDetail, get_organisation, practices_in
+from portal.queries.overview import HEADLINES
 from portal.queries.peers import Peer, practice_peers
 from portal.queries.practices import PracticeDetails
 from portal.queries.trend import TrendChart, group_trend_chart, monthly_metrics
@@ -25,20 +26,9 @@ from portal.queries.trend import practice_trend_chart as xmr_chart
 from portal.queries.types import Benchmark, Figure, GroupValue, Significance
 from portal.sources import SOURCES, period_label
 
-# One or two measures from each dashboard, in the order the briefing shows them.
-HEADLINE_METRICS = (
-    "list_size",
-    "appointments_per_1000",
-    "dna_rate",
-    "same_day_share",
-    "face_to_face_share",
-    "oc_rate_per_1000",
-    "calls_answered_rate",
-    "patients_per_gp_fte",
-    "gpps_overall_good",
-    "qof_achievement_pct",
-    "payments_per_weighted",
-)
+# The overview's headline set (portal/queries/overview.HEADLINES), less deprivation (the
+# briefing's context list states it) and GP FTE (patients per GP FTE says it per patient).
+HEADLINE_METRICS = tuple(m for m in HEADLINES if m not in ("deprivation_score", "gp_fte"))
 # The comparators a briefing sets every figure against, in column order (DESIGN: similar
 # practices beside the PCN, ICB and England).
 COMPARATORS = ("peers", "pcn", "icb", "england")

@@ -82,7 +82,7 @@ def funnel_view(metric_id: str, period: str, widen: bool = False) -> Funnel | No
                m.c.denominator > 0, m.c.value.is_not(None))
         .order_by(m.c.practice_code)
     ).all()  # fmt: skip
-    limits_at = _limits(metric, england)
+    limits_at = limits_for(metric, england)
     phi = 1.0
     if widen:
         phi = funnel.overdispersion(
@@ -96,7 +96,7 @@ def funnel_view(metric_id: str, period: str, widen: bool = False) -> Funnel | No
               for lv in funnel.LEVELS}  # fmt: skip
     practices = [
         FunnelPractice(r.practice_code, r.name, r.denominator, r.value,
-                       format_value(metric, r.value), _band(r.value, bounds, i))
+                       format_value(metric, r.value), band(r.value, bounds, i))
         for i, r in enumerate(rows)
     ]  # fmt: skip
     origin = provenance(metric.dataset, period)
@@ -107,7 +107,10 @@ def funnel_view(metric_id: str, period: str, widen: bool = False) -> Funnel | No
     )  # fmt: skip
 
 
-def _limits(metric: Metric, england: float):
+def limits_for(metric: Metric, england: float):
+    """The control limits around England as a function of (denominators, level): exact binomial
+    for a proportion, exact Poisson for a rate; shared so every funnel band is drawn alike."""
+
     def at(n: np.ndarray, level: float) -> funnel.Limits:
         if metric.interval == "wilson":
             return funnel.proportion_limits(england, n, level, metric.scale)
@@ -116,7 +119,9 @@ def _limits(metric: Metric, england: float):
     return at
 
 
-def _band(value: float, bounds: dict[float, funnel.Limits], i: int) -> str:
+def band(value: float, bounds: dict[float, funnel.Limits], i: int) -> str:
+    """Where the i-th practice's value falls against its limits (level -> Limits, one per
+    practice), the 99.8% limits first, so the national plot and the members table agree."""
     for level, name in ((0.998, "99.8%"), (0.95, "95%")):
         if value > bounds[level].upper[i]:
             return f"above {name}"

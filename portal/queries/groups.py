@@ -21,9 +21,9 @@ from portal.extensions import db
 from portal.models import DatasetLoad, GroupMetric, Practice, PracticeMetric
 from portal.models.organisations import ENGLAND
 from portal.queries.areas import AREAS
-from portal.queries.benchmarks import group_value
+from portal.queries.benchmarks import group_value, make_figure
 from portal.queries.datasets import provenance_map
-from portal.queries.funnel import _band, _limits
+from portal.queries.funnel import band, limits_for
 from portal.queries.organisations import (
     LEVEL_NAMES,
     MODELS,
@@ -35,9 +35,8 @@ from portal.queries.organisations import (
 from portal.queries.significance import MIN_EVENTS, judge
 from portal.queries.types import Figure, TrendPoint
 from portal.sources import SOURCES
-from portal.statistics import funnel, spc
+from portal.statistics import funnel, small_numbers, spc
 from portal.statistics.intervals import Interval
-from portal.statistics.polarity import direction
 from portal.statistics.significance import compare
 
 TREND_PERIODS = 24  # periods of each trend and of each member's SPC series, as the area pages
@@ -109,6 +108,7 @@ class MemberFigure:
     signals: list[str]  # the SPC rules its latest value takes part in
     funnel_band: str | None  # within | above 95% | above 99.8% | below ... (None: no funnel)
     outlier: bool  # beyond the 99.8% funnel limits around England
+    not_ranked: str | None  # the small-numbers rule: sorted by value after every ranked practice
 
 
 @dataclass(frozen=True)
@@ -257,6 +257,7 @@ def _compute(level: str, code: str, metric_id: str | None) -> GroupOverview:
     metrics = [m for m in METRICS.values() if periods.get(m.dataset)]
     rows = _series(level, group.code, metrics, periods)
     england = _series("england", ENGLAND, metrics, periods)
+    # the group's own newest value of each metric (the one rule: portal/queries/latest.py)
     latest = {m.id: rows[m.id][-1].period for m in metrics if rows.get(m.id)}
     origins = provenance_map({(METRICS[m].dataset, p) for m, p in latest.items()})
     areas = []
@@ -351,8 +352,7 @@ def _headline(metric: Metric, area: str, rows: list, england: dict, origins) -> 
         chart = spc.xmr([(r.period, r.value) for r in rows], metric.polarity)
         variation = chart.variation if chart else None
     return GroupHeadline(
-        figure=Figure(metric.id, metric.label, metric.unit, last.value,
-                      format_value(metric, last.value), last.period, origin.source, origin.synthetic),
+        figure=make_figure(metric, last.value, last.period, origin),
         area=area,
         practices=last.practices,
         previous_period=before.period if before else None,
@@ -410,11 +410,10 @@ def member_comparison(
         interval, note = ci.get(code, (None, None))
         variation, signals = None, []
         if _monthly(metric) and code in series:
-            variation, signals = latest_spc(
-                [series[code].get(p) for p in wanted],
-                metric.polarity,
-            )
-        band = bands.get(code)
+            verdict = spc.latest([series[code].get(p) for p in wanted], metric.polarity)
+            if verdict is not None:
+                variation, signals = verdict.variation, list(verdict.signals)
+        where = bands.get(code)
         out.append(
             MemberFigure(
                 code=code, name=names[code].name, status=names[code].status, value=value,
@@ -427,7 +426,9 @@ def member_comparison(
                 versus_group=compare(interval, mine.value, metric.polarity) if interval else None,
                 previous_value=before,
                 change=change, change_display=change_text, variation=variation,
-                signals=signals, funnel_band=band, outlier=bool(band and "99.8" in band),
+                signals=signals, funnel_band=where, outlier=bool(where and "99.8" in where),
+                not_ranked=small_numbers.reason(metric, now.numerator, now.denominator)
+                if now is not None else None,
             )
         )  # fmt: skip
     key, reverse = _sort_key(sort)
@@ -484,46 +485,6 @@ def _intervals_95(metric: Metric, period: str, rows: dict) -> dict:
     return out
 
 
-def latest_spc(values: list[float | None], polarity: str) -> tuple[str | None, list[str]]:
-    """The variation category and rules of a series' latest value exactly as `spc.xmr` marks it
-    (limits from every value; only the windows ending at the latest value can mark it), without
-    charting every point: 200 practices in milliseconds. (None, []) without a latest value or
-    with fewer than 2 values."""
-    ys = [v for v in values if v is not None]
-    if not values or values[-1] is None or len(ys) < 2:
-        return None, []
-    n, last = len(ys), ys[-1]
-    mean = sum(ys) / n
-    mr_bar = sum(abs(b - a) for a, b in zip(ys, ys[1:], strict=False)) / (n - 1)
-    upper, lower = mean + spc.LIMIT * mr_bar, mean - spc.LIMIT * mr_bar
-    near_upper, near_lower = mean + spc.NEAR * mr_bar, mean - spc.NEAR * mr_bar
-
-    def side(y: float) -> int:
-        return (y > mean) - (y < mean)
-
-    def near(y: float) -> bool:
-        return not (y > upper or y < lower) and (y > near_upper or y < near_lower)
-
-    marks, heading = set(), 0
-    if last > upper or last < lower:
-        marks.add("beyond_limit")
-    if n >= spc.SPAN:
-        window = ys[n - spc.SPAN :]
-        rising = (last > ys[-2]) - (last < ys[-2])
-        steps = [(b > a) - (b < a) for a, b in zip(window, window[1:], strict=False)]
-        if rising != 0 and all(step == rising for step in steps):
-            marks.add("trend")
-            heading = rising
-        if side(last) != 0 and all(side(y) == side(last) for y in window):
-            marks.add("run")
-    if n >= 3 and near(last):
-        three = ys[-3:]
-        if sum(near(y) for y in three) >= 2 and abs(sum(side(y) for y in three)) == 3:
-            marks.add("two_of_three")
-    signals = tuple(name for name in spc.SIGNALS if name in marks)
-    return spc.category(signals, side(last), heading, direction(polarity)), list(signals)
-
-
 def _funnel_bands(metric: Metric, england: float | None, rows: dict) -> dict[str, str]:
     """Each member's band against the 99.8% and 95% funnel limits around England at its own
     denominator, as the national funnel plot draws them (portal/queries/funnel.py)."""
@@ -534,10 +495,10 @@ def _funnel_bands(metric: Metric, england: float | None, rows: dict) -> dict[str
              and r.value is not None]  # fmt: skip
     if not shown:
         return {}
-    limits_at = _limits(metric, england)
+    limits_at = limits_for(metric, england)
     n = np.array([r.denominator for _, r in shown], dtype=float)
     bounds = {lv: limits_at(n, lv) for lv in funnel.LEVELS}
-    return {c: _band(r.value, bounds, i) for i, (c, r) in enumerate(shown)}
+    return {c: band(r.value, bounds, i) for i, (c, r) in enumerate(shown)}
 
 
 def _sort_name(sort: str | None) -> str:
@@ -551,11 +512,14 @@ def _sort_key(sort: str | None):
 
 
 def sort_members(members: list[MemberFigure], key: str, reverse: bool) -> list[MemberFigure]:
-    """By name or code, or by value or change with practices without one last either way."""
+    """By name or code, or by value or change with practices without one last either way (by
+    value, practices with too few events to rank too: small_numbers)."""
     if key in ("name", "code"):
         return sorted(members, key=lambda m: (getattr(m, key), m.code), reverse=reverse)
-    present = [m for m in members if getattr(m, key) is not None]
-    missing = [m for m in members if getattr(m, key) is None]
+    ranked = [getattr(m, key) is not None and not (key == "value" and m.not_ranked)
+              for m in members]  # fmt: skip
+    present = [m for m, ok in zip(members, ranked, strict=True) if ok]
+    missing = [m for m, ok in zip(members, ranked, strict=True) if not ok]
     present.sort(key=lambda m: (getattr(m, key), m.code), reverse=reverse)
     return present + sorted(missing, key=lambda m: m.code)
 

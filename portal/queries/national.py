@@ -79,8 +79,7 @@ def _ranked(metric: Metric, period: str, n: int, descending: bool) -> list[Ranke
         .where(
             t.c.metric == metric.id,
             t.c.period == period,
-            t.c.in_distribution == 1,
-            t.c.value.is_not(None),
+            t.c.percentile.is_not(None),  # ranked: open, in England, enough events
         )
         .order_by(order, t.c.practice_code)
         .limit(n)

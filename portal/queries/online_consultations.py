@@ -12,16 +12,8 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import OnlineConsultation, OnlineConsultationTime
-from portal.queries.activity import (
-    Share,
-    benchmarks_for,
-    clamp_months,
-    metric_values,
-    recent_periods,
-    shares,
-)
+from portal.queries.activity import Share, practice_months, shares
 from portal.queries.datasets import provenance
-from portal.queries.practices import get_practice
 from portal.queries.types import Benchmark
 
 DATASET = "online-consultations"
@@ -85,30 +77,22 @@ def practice_online_consultations(
 ) -> PracticeOnlineConsultations | None:
     """The practice's online consultations for `period` (default: its latest month) and the
     `months` months up to it; None when the practice is unknown or has no data."""
-    practice = get_practice(code)
-    if practice is None:
-        return None
     t = OnlineConsultation.__table__
-    periods = recent_periods(t, practice.code, clamp_months(months), period)
-    if not periods or (period and periods[-1] != period):
+    found = practice_months(code, t, DATASET, METRIC_IDS, months, period)
+    if found is None:
         return None
     rows = {
         r.period: r
         for r in db.session.execute(
-            sa.select(t).where(t.c.practice_code == practice.code, t.c.period.in_(periods))
+            sa.select(t).where(
+                t.c.practice_code == found.practice.code, t.c.period.in_(found.periods)
+            )
         )
     }
-    values = metric_values(practice.code, METRIC_IDS, periods)
-    trend = [_month(rows[p], values[p]) for p in periods]
+    trend = [_month(rows[p], found.values[p]) for p in found.periods]
     latest = trend[-1]
-    origin = provenance(DATASET, latest.period)
     return PracticeOnlineConsultations(
-        practice_code=practice.code,
-        practice_name=practice.name,
-        period=latest.period,
-        source=origin.source,
-        synthetic=origin.synthetic,
-        metrics=benchmarks_for(practice, METRIC_IDS, latest.period),
+        **found.header(),
         by_type=shares(
             [
                 ("Clinical", latest.clinical),
@@ -118,7 +102,7 @@ def practice_online_consultations(
         ),  # fmt: skip
         month=latest,
         trend=trend,
-        times=submission_times(practice.code, latest.period),
+        times=submission_times(found.practice.code, latest.period),
     )
 
 

@@ -80,6 +80,7 @@ def match_conditions(
 
 
 def latest_year(practice_code: str) -> str | None:
+    """The practice's own latest QOF year of registers (the one rule: portal/queries/latest.py)."""
     t = QofPrevalence.__table__
     return db.session.execute(
         sa.select(sa.func.max(t.c.period)).where(t.c.practice_code == practice_code)

@@ -1,10 +1,9 @@
 """Saved groups: a user's named sets of practices, read and changed only by their owner, and
-their value of a metric computed at read time the way every other group's is (ratio of sums,
-or the sum) from the stored practice figures."""
+their value of a metric computed at read time the way every other group's is
+(portal.queries.benchmarks.value_over) from the stored practice figures."""
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,7 +14,9 @@ from portal.catalogue import METRICS, Metric, format_value
 from portal.extensions import db
 from portal.models import Practice, PracticeMetric, SavedGroup, SavedGroupPractice
 from portal.models.organisations import ENGLAND
+from portal.queries import benchmarks
 from portal.queries.benchmarks import group_values, make_figure
+from portal.queries.latest import practices_latest_periods
 from portal.queries.practices import get_practice, normalise_code
 from portal.queries.types import Figure, GroupValue
 
@@ -199,48 +200,13 @@ def group_codes(group_id: int) -> list[str]:
 
 
 def latest_group_period(metric_id: str, codes: list[str]) -> str | None:
-    t = PracticeMetric.__table__
-    if not codes:
-        return None
-    return db.session.execute(
-        sa.select(sa.func.max(t.c.period)).where(
-            t.c.metric == metric_id, t.c.practice_code.in_(codes)
-        )
-    ).scalar()
+    """A saved group's latest period of a metric: the newest any of its practices has."""
+    return practices_latest_periods(codes, [metric_id]).get(metric_id)
 
 
 def value_over(metric: Metric, period: str, codes: list[str], code: str, name: str) -> GroupValue:
-    """The metric over these practices in `period`, as benchmarks.py makes every group's: the sum
-    of numerators over the sum of denominators of practices with a valid figure (or the sum),
-    their count, mean and median."""
-    m = PracticeMetric.__table__
-    rows = (
-        db.session.execute(
-            sa.select(m.c.value, m.c.numerator, m.c.denominator).where(
-                m.c.metric == metric.id, m.c.period == period, m.c.practice_code.in_(codes)
-            )
-        ).all()
-        if codes
-        else []
-    )
-    valid = [r for r in rows if r.value is not None]
-    values = [r.value for r in valid]
-    if metric.aggregation == "sum":
-        value = sum(values) if values else None
-    else:
-        denominator = sum(r.denominator for r in valid if r.denominator)
-        numerator = sum(r.numerator for r in valid if r.numerator is not None and r.denominator)
-        value = numerator / denominator * metric.scale if denominator else None
-    return GroupValue(
-        level=LEVEL,
-        code=code,
-        name=name,
-        value=value,
-        display=format_value(metric, value),
-        practices=len(valid),
-        mean_per_practice=statistics.fmean(values) if values else None,
-        median=statistics.median(values) if values else None,
-    )
+    """The metric over a saved group's practices: benchmarks.value_over at the group level."""
+    return benchmarks.value_over(metric, period, codes, LEVEL, code, name)
 
 
 def saved_group_value(user, group_id, metric_id: str, period: str) -> GroupValue:

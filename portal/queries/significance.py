@@ -14,8 +14,8 @@ from portal.models import GppsQuestion
 from portal.queries.types import ConfidenceInterval, GroupValue, Significance
 from portal.statistics import intervals
 from portal.statistics.significance import compare
+from portal.statistics.small_numbers import MIN_EVENTS  # below it: "not compared", not ranked
 
-MIN_EVENTS = 5  # below this a difference cannot be told from chance: "not compared"
 LEVEL_NAMES = {0.95: "95%", 0.998: "99.8%"}
 
 

@@ -1,5 +1,7 @@
 """A practice's Cloud Based Telephony figures: headline metrics with benchmarks, each
-indicator's total, answered calls by wait time and by call length, and trends.
+indicator's total, answered calls by wait time and by call length, inbound calls by time of day
+(the By Day and Time file), answered calls by wait within and outside core hours (the Calls
+Answered Metric file, from June 2026), and trends.
 
 Used by the practice telephony page, the MCP tool get_telephony and the API. No rows for a
 practice means no data (not zero calls): such a practice gets None.
@@ -7,24 +9,16 @@ practice means no data (not zero calls): such a practice gets None.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import TelephonyCount
+from portal.models import TelephonyBreakdown, TelephonyCount
 from portal.models.telephony import INDICATORS
-from portal.queries.activity import (
-    Share,
-    benchmarks_for,
-    clamp_months,
-    metric_values,
-    recent_periods,
-    shares,
-)
-from portal.queries.datasets import provenance
-from portal.queries.practices import get_practice
+from portal.queries.activity import Share, practice_months, shares
 from portal.queries.types import Benchmark
 
 DATASET = "telephony"
@@ -39,6 +33,25 @@ class IndicatorTotal:
     calls: int | None  # None: suppressed or not published for this practice
 
 
+# The Calls Answered Metric file's parts of the day, in the publication's order: the key
+# names its breakdown, the words head its table.
+CORE_HOURS = {
+    "Core_8_10": ("core_early", "in core hours 08:00 to 10:00"),
+    "Core_10_1830": ("core_day", "in core hours 10:00 to 18:30"),
+    "Non-Core": ("non_core", "outside core hours"),
+}
+
+
+@dataclass(frozen=True)
+class HoursWaits:
+    """Answered calls by wait within one part of the day (the Calls Answered Metric file)."""
+
+    category: str  # as published: Core_8_10, Core_10_1830, Non-Core
+    key: str  # core_early, core_day, non_core (another category: its letters)
+    label: str  # "in core hours 08:00 to 10:00", ... (another category: as published)
+    answered_by_wait: list[Share]
+
+
 @dataclass(frozen=True)
 class TelephonyMonth:
     period: str
@@ -46,6 +59,8 @@ class TelephonyMonth:
     values: dict[str, float | None]  # metric id -> the practice's value that month
     answered_by_wait: list[Share]  # CBT003 bands
     answered_by_length: list[Share]  # CBT007 bands
+    inbound_by_time: list[Share]  # CBT001 by time of day; empty: no By Day and Time file
+    answered_by_hours: list[HoursWaits]  # CBT003 by core hours; empty: no Calls Answered file
 
 
 @dataclass(frozen=True)
@@ -71,38 +86,76 @@ def practice_telephony(
 ) -> PracticeTelephony | None:
     """The practice's telephony for `period` (default: its latest month) and the `months`
     months up to it; None when the practice is unknown or has no telephony data."""
-    practice = get_practice(code)
-    if practice is None:
-        return None
     t = TelephonyCount.__table__
-    periods = recent_periods(t, practice.code, clamp_months(months), period)
-    if not periods or (period and periods[-1] != period):
+    found = practice_months(code, t, DATASET, METRIC_IDS, months, period)
+    if found is None:
         return None
+    code, periods = found.practice.code, found.periods
     rows = db.session.execute(
         sa.select(t.c.period, t.c.indicator, t.c.band, t.c.calls).where(
-            t.c.practice_code == practice.code, t.c.period.in_(periods)
+            t.c.practice_code == code, t.c.period.in_(periods)
         )
     ).all()
     by_period: dict[str, list] = defaultdict(list)
     for row in rows:
         by_period[row.period].append(row)
-    values = metric_values(practice.code, METRIC_IDS, periods)
-    trend = [_month(p, by_period[p], values[p]) for p in periods]
-    latest = trend[-1]
-    origin = provenance(DATASET, latest.period)
-    return PracticeTelephony(
-        practice_code=practice.code,
-        practice_name=practice.name,
-        period=latest.period,
-        source=origin.source,
-        synthetic=origin.synthetic,
-        metrics=benchmarks_for(practice, METRIC_IDS, latest.period),
-        month=latest,
-        trend=trend,
+    splits = _splits(code, periods)
+    trend = [_month(p, by_period[p], found.values[p], splits[p]) for p in periods]
+    return PracticeTelephony(**found.header(), month=trend[-1], trend=trend)
+
+
+def _splits(code: str, periods: list[str]) -> dict[str, tuple[list[Share], list[HoursWaits]]]:
+    """period -> (inbound calls by time of day, answered calls by wait in each part of the day)
+    from the practice's By Day and Time and Calls Answered Metric rows, in one query."""
+    b = TelephonyBreakdown.__table__
+    rows = db.session.execute(
+        sa.select(b.c.period, b.c.breakdown, b.c.indicator, b.c.band, b.c.category, b.c.calls)
+        .where(
+            b.c.practice_code == code,
+            b.c.period.in_(periods),
+            b.c.band != "",
+            sa.or_(
+                sa.and_(b.c.breakdown == "time", b.c.indicator == "CBT001"),
+                sa.and_(b.c.breakdown == "core", b.c.indicator == "CBT003"),
+            ),
+        )
+        .order_by(b.c.band)
+    ).all()
+    times: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
+    waits: dict[tuple[str, str], list[tuple[str, int | None]]] = defaultdict(list)
+    for row in rows:
+        if row.breakdown == "time":
+            times[row.period].append((row.band, row.calls))
+        else:
+            waits[row.period, row.category].append((row.band, row.calls))
+    known = list(CORE_HOURS) + sorted({c for _, c in waits} - set(CORE_HOURS))
+    return {
+        p: (
+            shares(times[p]),
+            [
+                HoursWaits(c, *_hours(c), shares(readable(waits[p, c])))
+                for c in known
+                if (p, c) in waits
+            ],
+        )
+        for p in periods
+    }
+
+
+def _hours(category: str) -> tuple[str, str]:
+    """A part of the day's key and words; a category the portal does not know keeps its text."""
+    return CORE_HOURS.get(category) or (
+        "_".join(re.findall(r"[a-z]+", category.lower())) or "other",
+        f"in {category}",
     )
 
 
-def _month(period: str, rows: list, values: dict[str, float | None]) -> TelephonyMonth:
+def _month(
+    period: str,
+    rows: list,
+    values: dict[str, float | None],
+    splits: tuple[list[Share], list[HoursWaits]],
+) -> TelephonyMonth:
     """Indicator totals (the total row where published, else the sum of complete bands)."""
     totals: dict[str, int | None] = {}
     bands: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
@@ -121,6 +174,8 @@ def _month(period: str, rows: list, values: dict[str, float | None]) -> Telephon
         values=values,
         answered_by_wait=shares(readable(bands.get("CBT003", []))),
         answered_by_length=shares(readable(bands.get("CBT007", []))),
+        inbound_by_time=splits[0],
+        answered_by_hours=splits[1],
     )
 
 

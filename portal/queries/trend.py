@@ -83,7 +83,7 @@ class TrendChart:
     last: str
     source: SourceSpan
     synthetic: bool
-    breaks: list[SeriesBreak] = field(default_factory=list)  # method changes inside the series
+    breaks: list[SeriesBreak] = field(default_factory=list)  # method changes, practice mergers
 
     @property
     def variation_words(self) -> str:
@@ -122,7 +122,8 @@ def chart(
         trial=made.trial, baseline=baseline, baseline_points=made.baseline_points,
         variation=made.variation, first=series[0].period, last=series[-1].period,
         source=source, synthetic=source.synthetic,
-        breaks=breaks_within(metric.id, series[0].period, series[-1].period),
+        breaks=breaks_within(metric.id, series[0].period, series[-1].period,
+                             code if level == "practice" else None),
     )  # fmt: skip
 
 

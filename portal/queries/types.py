@@ -16,6 +16,24 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """How much of England a figure's period covers, so an "England" over part of it says so:
+    practices included of open practices, from the publication's own coverage table
+    (`published`) or, without one, the practices loaded when clearly fewer than England's."""
+
+    practices_included: int
+    practices_open: int
+    published: bool  # the publication's coverage table; False: the practices loaded
+    partial: bool  # fewer practices included than open
+    sentence: str  # as MCP text says it; the pages word the same counts around their table
+
+    @property
+    def words(self) -> str:
+        """As figures are labelled: '4,649 of 6,220 practices'."""
+        return f"{self.practices_included:,} of {self.practices_open:,} practices"
+
+
+@dataclass(frozen=True)
 class Figure:
     metric: str
     label: str
@@ -25,6 +43,7 @@ class Figure:
     period: str
     source: str
     synthetic: bool
+    coverage: Coverage | None = None  # None: no coverage table, and the files loaded are England
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,7 @@ class Benchmark:
     intervals: list[ConfidenceInterval] = field(default_factory=list)  # 95%, then 99.8%
     significance: list[Significance] = field(default_factory=list)  # per group, in order
     not_compared: str | None = None  # why there are no intervals, said plainly
+    not_ranked: str | None = None  # why there is no percentile ("not ranked: ..."), said plainly
 
 
 @dataclass(frozen=True)

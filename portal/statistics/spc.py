@@ -73,6 +73,88 @@ class SpcChart:
     variation: str  # the last value's category: the variation icon
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """One value's variation category and the rules it takes part in."""
+
+    variation: str
+    signals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Process:
+    """A chart's centre line and moving range, and the per-value tests the rules are made of."""
+
+    mean: float
+    mean_moving_range: float
+
+    @property
+    def upper(self) -> float:
+        return self.mean + LIMIT * self.mean_moving_range
+
+    @property
+    def lower(self) -> float:
+        return self.mean - LIMIT * self.mean_moving_range
+
+    def side(self, y: float) -> int:
+        """1 above the mean, -1 below, 0 on it."""
+        return (y > self.mean) - (y < self.mean)
+
+    def beyond(self, y: float) -> bool:
+        return y > self.upper or y < self.lower
+
+    def near(self, y: float) -> bool:
+        """Beyond 2 sigma but within the limits (what two_of_three counts)."""
+        reach = NEAR * self.mean_moving_range
+        return not self.beyond(y) and (y > self.mean + reach or y < self.mean - reach)
+
+
+def process(fixed: list[float]) -> Process:
+    """The mean and mean moving range of the values the limits are computed from."""
+    mr_bar = sum(abs(b - a) for a, b in zip(fixed, fixed[1:], strict=False)) / (len(fixed) - 1)
+    return Process(sum(fixed) / len(fixed), mr_bar)
+
+
+def run_ends(sides: list[int], end: int) -> bool:
+    """Whether the SPAN values ending at `end` are all on one side of the mean."""
+    return (
+        end >= SPAN - 1
+        and sides[end] != 0
+        and all(sides[k] == sides[end] for k in range(end - SPAN + 1, end + 1))
+    )
+
+
+def trend_ends(steps: list[int], end: int) -> int:
+    """The direction (1 rising, -1 falling) of SPAN values ending at `end`, each past the one
+    before (steps[k]: the sign of value k minus value k - 1); 0 when they are not a trend."""
+    rising = steps[end]
+    window = range(end - SPAN + 2, end + 1)
+    return rising if end >= SPAN - 1 and rising and all(steps[k] == rising for k in window) else 0
+
+
+def two_of_three_from(sides: list[int], nears: list[bool], start: int) -> bool:
+    """Whether the 3 values from `start` are on one side of the mean with 2 or 3 near a limit."""
+    window = range(start, start + 3)
+    return sum(nears[k] for k in window) >= 2 and abs(sum(sides[k] for k in window)) == 3
+
+
+def _steps(ys: list[float]) -> list[int]:
+    return [0] + [(b > a) - (b < a) for a, b in zip(ys, ys[1:], strict=False)]
+
+
+def _checked(values, baseline: int | None, name) -> tuple[list[float | None], list[float]]:
+    """The values as floats (None when missing) and those the limits are computed from."""
+    if baseline is not None and (
+        isinstance(baseline, bool) or not isinstance(baseline, int) or baseline < 2
+    ):
+        raise ValueError(f"baseline must be a whole number of 2 or more points, not {baseline!r}")
+    values = [value_of(name(i), value) for i, value in enumerate(values)]
+    fixed = [
+        v for i, v in enumerate(values) if v is not None and (baseline is None or i < baseline)
+    ]
+    return values, fixed
+
+
 def xmr(
     series: Sequence[tuple[str, float | None]], polarity: str, *, baseline: int | None = None
 ) -> SpcChart | None:
@@ -81,48 +163,33 @@ def xmr(
     periods = [period for period, _ in series]
     if any(a >= b for a, b in zip(periods, periods[1:], strict=False)):
         raise ValueError("periods must be in time order, each once")
-    if baseline is not None and (
-        isinstance(baseline, bool) or not isinstance(baseline, int) or baseline < 2
-    ):
-        raise ValueError(f"baseline must be a whole number of 2 or more points, not {baseline!r}")
-    values = [value_of(period, value) for period, value in series]
-    present = [i for i, value in enumerate(values) if value is not None]
-    ys = [values[i] for i in present]
-    fixed = [values[i] for i in present if baseline is None or i < baseline]
+    values, fixed = _checked([v for _, v in series], baseline, periods.__getitem__)
     if len(fixed) < 2:
         return None
-
-    mean = sum(fixed) / len(fixed)
-    mr_bar = sum(abs(b - a) for a, b in zip(fixed, fixed[1:], strict=False)) / (len(fixed) - 1)
-    upper, lower = mean + LIMIT * mr_bar, mean - LIMIT * mr_bar
-    near_upper, near_lower = mean + NEAR * mr_bar, mean - NEAR * mr_bar
-
+    limits = process(fixed)
+    ys = [v for v in values if v is not None]
     n = len(ys)
-    side = [(y > mean) - (y < mean) for y in ys]
-    outside = [y > upper or y < lower for y in ys]
-    near = [
-        not out and (y > near_upper or y < near_lower) for y, out in zip(ys, outside, strict=True)
-    ]
-    step = [0] + [(b > a) - (b < a) for a, b in zip(ys, ys[1:], strict=False)]
+    side = [limits.side(y) for y in ys]
+    near = [limits.near(y) for y in ys]
+    step = _steps(ys)
     marks = {name: [False] * n for name in SIGNALS}
     heading = [0] * n  # a trend point's direction; a later trend overwrites an earlier one
 
     for end in range(SPAN - 1, n):
         window = range(end - SPAN + 1, end + 1)
-        if side[end] != 0 and all(side[k] == side[end] for k in window):
+        if run_ends(side, end):
             for k in window:
                 marks["run"][k] = True
-        rising = step[end]
-        if rising != 0 and all(step[k] == rising for k in window[1:]):
+        rising = trend_ends(step, end)
+        if rising:
             for k in window:
                 marks["trend"][k] = True
                 heading[k] = rising
     for start in range(n - 2):
-        window = range(start, start + 3)
-        if sum(near[k] for k in window) >= 2 and abs(sum(side[k] for k in window)) == 3:
-            for k in window:
+        if two_of_three_from(side, near, start):
+            for k in range(start, start + 3):
                 marks["two_of_three"][k] = marks["two_of_three"][k] or near[k]
-    marks["beyond_limit"] = outside
+    marks["beyond_limit"] = [limits.beyond(y) for y in ys]
 
     points, last, k = [], COMMON, 0
     for (period, _), value in zip(series, values, strict=True):
@@ -135,14 +202,39 @@ def xmr(
         k += 1
     return SpcChart(
         points=tuple(points),
-        mean=mean,
-        mean_moving_range=mr_bar,
-        lower=lower,
-        upper=upper,
+        mean=limits.mean,
+        mean_moving_range=limits.mean_moving_range,
+        lower=limits.lower,
+        upper=limits.upper,
         trial=len(fixed) < TRIAL_BELOW,
         baseline_points=len(fixed),
         variation=last,
     )
+
+
+def latest(
+    values: Sequence[float | None], polarity: str, *, baseline: int | None = None
+) -> Verdict | None:
+    """The last value's verdict exactly as `xmr` gives it, from only the windows that end at it
+    (so a table of hundreds of practices needs no full chart each); None when the last value
+    is missing or there are fewer than 2 values for the limits."""
+    values, fixed = _checked(values, baseline, lambda i: f"point {i + 1}")
+    if not values or values[-1] is None or len(fixed) < 2:
+        return None
+    limits = process(fixed)
+    tail = [v for v in values if v is not None][-SPAN:]  # every window holding the last value
+    end = len(tail) - 1
+    side = [limits.side(y) for y in tail]
+    near = [limits.near(y) for y in tail]
+    heading = trend_ends(_steps(tail), end)
+    marks = {
+        "beyond_limit": limits.beyond(tail[-1]),
+        "trend": heading != 0,
+        "two_of_three": near[-1] and end >= 2 and two_of_three_from(side, near, end - 2),
+        "run": run_ends(side, end),
+    }
+    signals = tuple(name for name in SIGNALS if marks[name])
+    return Verdict(category(signals, side[-1], heading, direction(polarity)), signals)
 
 
 def category(signals: tuple[str, ...], side: int, heading: int, good: int) -> str:

@@ -81,6 +81,7 @@ def test_the_area_document_names_breakdowns_series_and_both_englands(real_api):
         "source",
         "synthetic",
         "parts",
+        "notes",
     }
 
 

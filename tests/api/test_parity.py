@@ -3,17 +3,24 @@
 import re
 from html import unescape
 
+import pandas as pd
 import sqlalchemy as sa
 
 from portal.catalogue import METRICS
 from portal.extensions import db
+from portal.ingest import load_paths
 from portal.mcp.registry import ToolContext, registry
 from portal.models import GroupMetric, PracticeMetric, User
 from portal.models.appointments import HCP_TYPES, LEAD_TIMES, MODES, STATUSES, AppointmentMonth
 from portal.models.online_consultations import OnlineConsultation
 from portal.queries.appointments import METRIC_IDS as APPOINTMENT_METRICS
 from portal.queries.areas import AREAS
-from tests.api.conftest import make_key
+from portal.queries.telephony import band_label, band_seconds
+from portal.series_breaks import BREAKS
+from tests.accounts_support import add_practices
+from tests.api.conftest import ApiClient, make_key
+from tests.ingest.test_telephony_real import DURATIONS
+from tests.queries.test_telephony_bands import practice_files
 
 
 def _cells(html: str, table_id: str) -> list[list[str]]:
@@ -257,3 +264,62 @@ def test_area_details_are_the_same_on_api_and_mcp(real_app, real_api, real_clien
         assert body["details"] is not None
         assert body["details"] == structured[key]
         assert real_client.get(f"/practices/{code}/{area}").status_code == 200
+
+
+def test_telephony_bands_are_the_files_on_page_api_and_mcp(app, client, nhs_data, tmp_path):
+    """June 2026's real By Durations excerpt with J81002's Calls Answered Metric rows and By Day
+    and Time file (made as tests/queries/test_telephony_bands.py says): answered calls by wait
+    and length, inbound calls by time of day and answered calls by wait in each part of the
+    day, summed here from the files, are the page's, the API's and get_telephony's, each wait
+    table with June 2026's method change."""
+    answered, times = practice_files(nhs_data, tmp_path)
+    durations = pd.read_csv(nhs_data / DURATIONS, dtype={"Value": float})
+    durations = durations[durations["PRACTICE_CODE"] == "J81002"]
+    add_practices(app, "J81002")
+    with app.app_context():
+        load_paths("telephony", [nhs_data / DURATIONS, tmp_path])
+
+    def split(frame, column, order=None) -> list[tuple[str, int, float]]:
+        sums = frame.groupby(column)["Value"].sum()
+        labels = sorted(sums.index, key=order) if order else sorted(sums.index)
+        return _expected_shares([(band_label(b), int(sums[b])) for b in labels])
+
+    expected = {
+        "calls_answered_by_wait": split(durations[durations["Indicator"] == "CBT003"],
+                                        "Duration", band_seconds),
+        "calls_answered_by_length": split(durations[durations["Indicator"] == "CBT007"],
+                                          "Duration", band_seconds),
+        "calls_inbound_by_time": split(times[times["Indicator"] == "CBT001"], "Time_Category"),
+    } | {
+        f"calls_answered_by_wait_{key}": split(
+            answered[answered["Core_Category"] == category], "Wait_Time", band_seconds
+        )
+        for category, key in (("Core_8_10", "core_early"), ("Core_10_1830", "core_day"),
+                              ("Non-Core", "non_core"))
+    }  # fmt: skip
+    (note,) = [b.note for b in BREAKS if b.dataset == "telephony"]
+    user_id, secret = make_key(app)
+    body = ApiClient(client, secret).json("/practices/J81002/telephony")
+    got = {b["name"]: b for b in body["breakdowns"]}
+    assert {name: _parts(b["parts"]) for name, b in got.items()} == expected
+    assert {name: b["notes"] for name, b in got.items()} == {
+        name: [note] if "wait" in name else [] for name in expected
+    }
+    html = client.get("/practices/J81002/telephony").get_data(as_text=True)
+    assert _page_breakdowns(html) == expected
+    notes = re.findall(r'data-breakdown-note="([a-z_]+)"><strong>([^<]+)<', html)
+    assert [(name, unescape(shown)) for name, shown in notes] == [
+        (name, note) for name in expected if "wait" in name
+    ]
+    with app.app_context():
+        tool = registry.get("get_telephony").handler(
+            ToolContext(user_id=user_id), {"practice": "J81002"}
+        )
+    month = tool.structured["telephony"]["month"]
+    assert _parts(month["inbound_by_time"]) == expected["calls_inbound_by_time"]
+    assert {
+        f"calls_answered_by_wait_{h['key']}": _parts(h["answered_by_wait"])
+        for h in month["answered_by_hours"]
+    } == {name: parts for name, parts in expected.items() if "_by_wait_" in name}
+    assert tool.text.count(f"Wait bands: {note}") == 1  # the four wait tables' note, said once
+    assert "Wait outside core hours" in tool.text

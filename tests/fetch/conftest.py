@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import zipfile
 from pathlib import Path
 
@@ -23,6 +25,16 @@ EPCN = (
     "/binaries/content/assets/website-assets/services/ods/"
     "data-downloads-other-nhs-organisations/epcn.zip"
 )
+SUCC = (
+    "/binaries/content/assets/website-assets/services/ods/"
+    "data-downloads-other-nhs-organisations/succ.zip"
+)
+# A real merger by the files: CHEVIOT MEDICAL GROUP (Wooler), closed 31 December 2023 in
+# epraccur and absent from December 2025's lists, into WOOLER HEALTH, whose list grew by about
+# Cheviot's between January 2021 and December 2025. ODS's file also holds other organisations.
+MERGER = ("A84032", "A84604", "20240101")
+SUCC_ROWS = [("00C", "16C", "R", "20190401", ""), ("RLN", "R0B", "R", "20190401", ""),
+             (*MERGER[:2], "R", MERGER[2], "")]  # fmt: skip
 OTHER_SERIES = {  # dataset -> (series slug, title, latest slug, previous slug)
     "gpad": ("appointments-in-general-practice", "Appointments in General Practice",
              "december-2025", "november-2025"),
@@ -66,7 +78,18 @@ def built(tmp_path_factory, nhs_data_session) -> dict[str, Path]:
     qof = folder / "QOF2425.zip"  # the real 2024-25 prevalence file, as the raw-data zip has it
     with zipfile.ZipFile(qof, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.write(nhs_data_session / "qof/PREVALENCE_2425.csv", "PREVALENCE_2425.csv")
-    return {"quin-age zip": quin, "epcn.zip": epcn, "gpad zip": crosstab, "qof zip": qof}
+    succ = folder / "succ.zip"  # ODS's layout: no header, five quoted fields
+    with zipfile.ZipFile(succ, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("succ.csv", succ_csv(SUCC_ROWS))
+    return {"quin-age zip": quin, "epcn.zip": epcn, "gpad zip": crosstab, "qof zip": qof,
+            "succ.zip": succ}  # fmt: skip
+
+
+def succ_csv(rows) -> str:
+    """Rows as ODS writes succ.csv: every field quoted, no header."""
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +101,7 @@ def nhs_data_session():
 
 @pytest.fixture
 def publisher(nhs_data_session, built):
-    """Patients Registered's series and December 2025 edition, and ODS's two files."""
+    """Patients Registered's series and December 2025 edition, and ODS's three files."""
     server = Publisher().start()
     server.page(PATIENTS, "patients-registered-series")
     server.page(f"{PATIENTS}/december-2025", "patients-registered-edition",
@@ -87,6 +110,7 @@ def publisher(nhs_data_session, built):
         server.files[path] = built.get(name) or nhs_data_session / name
     server.files[DSE_EPRACCUR] = nhs_data_session / "ods/epraccur.csv"
     server.files[EPCN] = built["epcn.zip"]
+    server.files[SUCC] = built["succ.zip"]
     yield server
     server.stop()
 

@@ -18,6 +18,7 @@ from tests.fetch.conftest import (
     PATIENTS,
     QOF_SERIES,
     SERIES,
+    SUCC,
     serve_other_series,
 )
 
@@ -52,6 +53,7 @@ def test_dry_run_says_what_it_would_fetch_and_downloads_nothing(env_app, publish
     assert result.stdout.splitlines()[:-1] == [
         f"ods-practices current: would fetch: epraccur.csv from {base}/api/getReport?report=epraccur",
         f"ods-pcns current: would fetch: epcn.zip from {base}{EPCN}",
+        f"ods-successors current: would fetch: succ.zip from {base}{SUCC}",
         "patients-registered 2025-12: would fetch: gp-reg-pat-prac-map.csv, "
         "gp-reg-pat-prac-all.csv, gp-reg-pat-prac-quin-age.zip from "
         f"{base}{PATIENTS}/december-2025",
@@ -74,6 +76,7 @@ def test_dry_run_says_what_it_would_fetch_and_downloads_nothing(env_app, publish
         "--------------------  -------  -----------",
         "ods-practices         current  would fetch",
         "ods-pcns              current  would fetch",
+        "ods-successors        current  would fetch",
         "patients-registered   2025-12  would fetch",
         "gpad                  2025-12  would fetch",
         "online-consultations  2025-12  would fetch",
@@ -98,14 +101,16 @@ def test_refresh_loads_in_dependency_order_and_a_failure_exits_1(env_app, publis
     assert loaded(app) == [
         ("ods-practices", "current"),
         ("ods-pcns", "current"),
+        ("ods-successors", "current"),
         *[("patients-registered", "2025-12")] * 3,
     ]
-    table = first.stdout.splitlines()[-14:-1]
+    table = first.stdout.splitlines()[-15:-1]
     assert table == [
         "dataset               period   outcome",
         "--------------------  -------  -------",
         "ods-practices         current  loaded",
         "ods-pcns              current  loaded",
+        "ods-successors        current  loaded",
         "patients-registered   2025-12  loaded",
         "gpad                  latest   failed",
         "online-consultations  latest   failed",
@@ -125,14 +130,15 @@ def test_refresh_loads_in_dependency_order_and_a_failure_exits_1(env_app, publis
     publisher.pages[QOF_SERIES] = publisher.pages[GPPS_PAGE] = soon
     second = runner.invoke(args=["data", "refresh"])
     assert second.exit_code == 0, second.output
-    assert second.stdout.splitlines()[-6:-1] == [
+    assert second.stdout.splitlines()[-7:-1] == [
         "dataset              period   outcome",
         "-------------------  -------  ---------",
         "ods-practices        current  unchanged",
         "ods-pcns             current  unchanged",
+        "ods-successors       current  unchanged",
         "patients-registered  2025-12  unchanged",
     ]
-    assert len(loaded(app)) == 5
+    assert len(loaded(app)) == 6
 
 
 def test_a_second_refresh_while_one_runs_exits_2(env_app, publisher):

@@ -6,11 +6,18 @@ from __future__ import annotations
 import csv
 import gzip
 import zipfile
+from datetime import date
 
+import numpy as np
+
+from portal.ingest import demo, load_paths
 from portal.ingest.demo import load_demo, write_files
+from portal.ingest.demo_activity import write_activity
 from portal.queries.appointments import practice_appointments
 from portal.queries.online_consultations import practice_online_consultations
 from portal.queries.telephony import practice_telephony
+from tests.accounts_support import add_practices
+from tests.ingest.test_telephony_real import ANSWERED, DURATIONS
 
 
 def header(path) -> list[str]:
@@ -49,3 +56,45 @@ def test_demo_activity_loads_as_synthetic(app, tmp_path):
     assert 100 < per_1000.figure.value < 1500
     assert consultations.times is not None and consultations.times.period == "2025-12"
     assert telephony.month.indicators[0].calls > 0
+
+
+def test_demo_telephony_writes_every_file_kind_in_the_real_layouts(app, tmp_path, nhs_data):
+    """Months from June 2026 get a Calls Answered Metric zip, the latest month a By Day and Time
+    zip, in the real layouts: loaded, a practice's answered calls by core hours add up to its
+    By Durations answered calls, and its inbound calls by time of day to its inbound calls."""
+    rng = np.random.default_rng(5)
+    icbs, sub_icbs, pcns, practices = demo.build_england(40, rng)
+    months = [date(2026, 5, 1), date(2026, 6, 1)]
+    sizes = {(p.code, m): 6000 for p in practices for m in months}
+    england = demo.SyntheticEngland(icbs, sub_icbs, pcns, practices, months, sizes)
+    files = write_activity(tmp_path, england, rng)["telephony"]
+    assert [f.name for f in files] == [
+        "Cloud Based Telephony By Durations - May 2026.zip",
+        "Cloud Based Telephony By Durations - June 2026.zip",
+        "Cloud Based Telephony By Day and Time - June 2026.zip",
+        "Cloud Based Telephony Calls Answered Metric - June 2026.zip",
+    ]
+    real = header(nhs_data / ANSWERED)
+    durations = header(nhs_data / DURATIONS)
+    for archive, expected in ((files[2], [*durations[:-2], "Time_Category", "Value"]),
+                              (files[3], real)):  # fmt: skip
+        with zipfile.ZipFile(archive) as zipped:
+            first = zipped.read(zipped.namelist()[0]).decode().splitlines()[0].split(",")
+        assert first == expected
+    add_practices(app, *(p.code for p in england.open_practices()))
+    with app.app_context():
+        load_paths("telephony", files)
+        shown = [practice_telephony(p.code) for p in england.open_practices()]
+    shown = [t for t in shown if t is not None]
+    assert shown
+    for telephony in shown:
+        month = telephony.month
+        totals = {i.code: i.calls for i in month.indicators}
+        assert sum(s.count for s in month.inbound_by_time) == totals["CBT001"]
+        order = ["Core_8_10", "Core_10_1830", "Non-Core"]
+        by_hours = [h.category for h in month.answered_by_hours]
+        assert by_hours == [c for c in order if c in by_hours]
+        assert (
+            sum(s.count for h in month.answered_by_hours for s in h.answered_by_wait)
+            == totals["CBT003"]
+        )

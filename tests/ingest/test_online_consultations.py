@@ -65,7 +65,11 @@ def test_real_rate_per_1000_clinical_share_and_national_median(real_app, nhs_dat
         )
     assert submissions[code] == row["OC_TOTAL_SUBMISSIONS"]
     assert stored.patients_registered == row["PATIENTS_REGISTERED"]
-    included = month[month.index.isin(open_codes) & (month["PATIENTS_REGISTERED"] > 0)]
+    included = month[  # fewer than 5 submissions or patients: not ranked (issue 18)
+        month.index.isin(open_codes)
+        & (month["PATIENTS_REGISTERED"] >= 5)
+        & (month["OC_TOTAL_SUBMISSIONS"] >= 5)
+    ]
     assert len(included) > 2500
     assert median == pytest.approx(
         (included["OC_TOTAL_SUBMISSIONS"] / included["PATIENTS_REGISTERED"] * 1000).median()

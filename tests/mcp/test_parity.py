@@ -155,23 +155,24 @@ def test_benchmark_without_a_practice_is_the_national_view(live):
     assert result["england"]["display"] == format_value(METRICS["dna_rate"], view.england.value)
 
 
-def test_headline_figures_equal_the_comparison_for_every_practice(live):
-    """portal.queries.overview (three batched lookups) gives compare_practices' figures."""
-    from portal.mcp.tools.overview import headline_metrics
+def test_headline_figures_equal_the_benchmark_for_every_practice(live):
+    """portal.queries.overview (a few batched lookups) gives each metric's benchmark: the
+    practice's own latest, or the metric's latest with no practice figure."""
+    from portal.queries.benchmarks import benchmark_or_national
+    from portal.queries.latest import latest_period
     from portal.queries.overview import headline_figures
 
     with live.app.app_context():
-        codes = db.session.scalars(db.select(Practice.code)).all()
-        metrics = headline_metrics()
-        for code in codes:
-            comparison = compare_practices([code], metrics)
-            row = comparison.practices[0]
-            columns = {c.metric.id: c for c in comparison.columns if c.period is not None}
-            headlines = headline_figures(code, metrics)
-            assert [h.metric for h in headlines] == list(columns)
-            for h in headlines:
-                assert h.practice == row.figures[h.metric]
-                assert h.england_total == columns[h.metric].figure
+        for code in db.session.scalars(db.select(Practice.code)).all():
+            practice = get_practice(code)
+            for h in headline_figures(code):
+                bench = benchmark_or_national(practice, h.metric)
+                england = next((g for g in bench.groups if g.level == "england"), None)
+                assert h.england_total.period == bench.figure.period
+                assert h.england_total.value == (england.value if england else None)
+                own = latest_period(h.metric, code) is not None
+                assert h.practice == (bench.figure if own else None)
+                assert h.percentile == (bench.percentile if own else None)
 
 
 def test_compare_page_and_tool_name_the_same_unread_practice_and_show_the_others(live, practices):
@@ -244,16 +245,29 @@ def test_breakdowns_and_series_equal_on_tool_page_and_area_view(live, practices)
                 "appointments": lambda d: {
                     f"appointments_{k}": v for k, v in d["breakdown"].items()
                 },
-                "telephony": lambda d: {
-                    "calls_answered_by_wait": d["month"]["answered_by_wait"],
-                    "calls_answered_by_length": d["month"]["answered_by_length"],
-                },
+                "telephony": lambda d: (
+                    {
+                        "calls_answered_by_wait": d["month"]["answered_by_wait"],
+                        "calls_answered_by_length": d["month"]["answered_by_length"],
+                    }
+                    | (
+                        {"calls_inbound_by_time": d["month"]["inbound_by_time"]}
+                        if d["month"]["inbound_by_time"]
+                        else {}
+                    )
+                    | {
+                        f"calls_answered_by_wait_{h['key']}": h["answered_by_wait"]
+                        for h in d["month"]["answered_by_hours"]
+                    }
+                ),
                 "online_consultations": lambda d: (
                     {"submissions_by_type": d["by_type"]}
                     | ({"submissions_by_weekday": d["times"]["by_weekday"]} if d["times"] else {})
                 ),
             }[key](data)
             assert splits == {k: shown[k] for k in splits}
+            if key == "telephony":  # the demo's latest month has a By Day and Time file
+                assert len(splits["calls_inbound_by_time"]) == 9
             for month in data["trend"]:
                 for metric, value in month["values"].items():
                     on_page = _page_trend(page, metric)

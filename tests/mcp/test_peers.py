@@ -4,7 +4,8 @@ query layer computes them, and compare_practices within=peers sets a practice be
 from __future__ import annotations
 
 from portal.catalogue import METRICS
-from portal.queries.peers import peer_value, practice_peers
+from portal.queries.benchmarks import peer_value
+from portal.queries.peers import practice_peers
 
 
 def test_benchmark_within_peers_lists_them_and_gives_their_value(live):

@@ -18,7 +18,6 @@ from portal.access import NOT_FOUND_OR_DENIED
 from portal.connections.tokens import hash_token
 from portal.extensions import db
 from portal.mcp.registry import registry
-from portal.mcp.tools.overview import headline_metrics
 from portal.models import Connection, OAuthToken, Practice
 from portal.queries.overview import headline_figures
 from tests.conftest import IN_CI, ROOT
@@ -158,7 +157,7 @@ def test_typescript_sdk_signs_in_calls_every_tool_and_refreshes_twice_at_once(li
     with live.app.app_context():
         expected = {
             h.metric: h.practice.value if h.practice else None
-            for h in headline_figures(live.member_practice, headline_metrics())
+            for h in headline_figures(live.member_practice)
         }
     got = {
         f["metric"]: f["practice"]["value"] if f["practice"] else None

@@ -12,6 +12,7 @@ from portal.queries.funding import funding
 from portal.queries.patient_experience import patient_experience
 from portal.queries.practices import get_practice
 from portal.queries.prevalence import disease_prevalence
+from portal.statistics.small_numbers import MIN_EVENTS
 from tests.annual_files import read
 
 
@@ -46,8 +47,11 @@ def test_diabetes_prevalence_2020_21_and_its_national_median(real_app, nhs_data)
         bench = register.prevalence
         assert bench.figure.value == pytest.approx(mine["value"])
         assert bench.figure.display == f"{mine['value']:.2f}%"
+        # ranked: open in England, with at least MIN_EVENTS on the register and on the list
         valid = dm[
-            dm["PRACTICE_CODE"].isin(open_england()) & (dm["PRACTICE_LIST_SIZE"].astype(int) > 0)
+            dm["PRACTICE_CODE"].isin(open_england())
+            & (dm["PRACTICE_LIST_SIZE"].astype(int) >= MIN_EVENTS)
+            & (dm["REGISTER"].astype(int) >= MIN_EVENTS)
         ]
         assert bench.distribution.n == len(valid)
         assert bench.distribution.median == pytest.approx(valid["value"].median())

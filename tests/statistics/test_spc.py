@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from portal.catalogue import METRICS
-from portal.statistics.spc import SIGNALS, xmr
+from portal.statistics.spc import SIGNALS, latest, xmr
 
 OC = "online_consultations/OC_practice_level_north_Sep23-Mar25.csv.gz"
 MONTHS = [f"{year}-{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)]
@@ -217,3 +217,50 @@ def test_a_real_practice_monthly_series(nhs_data):
     assert based.mean == pytest.approx(float(np.mean(values[:12])))
     assert based.mean_moving_range == pytest.approx(float(np.mean(np.abs(np.diff(values[:12])))))
     assert based.baseline_points == 12
+
+
+def test_the_latest_verdict_equals_the_full_chart_s_last_point():
+    """`latest` (the members table's SPC column, fast) gives the last value exactly as `xmr`
+    marks it, over series built to hit every rule (runs, trends, 2 of 3, beyond, ties on the
+    mean, gaps), with limits from every value and from a baseline."""
+    import random
+
+    rng = random.Random(17)
+    periods = [f"{2023 + (i // 12)}-{i % 12 + 1:02d}" for i in range(30)]
+    seen = set()
+    for case in range(3000):
+        n = rng.randint(1, 30)
+        kind = case % 5
+        values = []
+        for i in range(n):
+            if kind == 0:
+                v = rng.gauss(10, 1)
+            elif kind == 1:
+                v = 10 + i * rng.uniform(0.1, 1)  # trends
+            elif kind == 2:
+                v = rng.gauss(10, 1) + (3 if i > n - 8 else 0)  # a late run or shift
+            elif kind == 3:
+                v = float(rng.choice([9, 10, 11]))  # ties on the mean
+            else:
+                v = rng.gauss(10, 1) if rng.random() > 0.2 else None  # gaps
+            values.append(v)
+        baseline = rng.choice([None, None, rng.randint(2, 30)])
+        for polarity in ("higher-is-better", "lower-is-better", "neutral"):
+            chart = xmr(list(zip(periods[:n], values, strict=True)), polarity, baseline=baseline)
+            verdict = latest(values, polarity, baseline=baseline)
+            if chart is None or chart.points[-1].value is None:
+                assert verdict is None, (values, polarity, baseline)
+                continue
+            last = chart.points[-1]
+            assert (verdict.variation, verdict.signals) == (last.variation, last.signals), (
+                values, polarity, baseline,
+            )  # fmt: skip
+            seen.update(verdict.signals)
+    assert seen == set(SIGNALS)  # every rule was exercised
+
+
+def test_the_latest_verdict_refuses_what_the_chart_refuses():
+    with pytest.raises(ValueError, match="baseline must be a whole number"):
+        latest([1.0, 2.0, 3.0], "neutral", baseline=1)
+    with pytest.raises(ValueError, match="the value for point 2 must be a number"):
+        latest([1.0, "2", 3.0], "neutral")

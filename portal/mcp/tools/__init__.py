@@ -1,35 +1,26 @@
-"""The tools of DESIGN.md §8, one module per area, registered once per process in this order
-(the order tools/list shows them in)."""
+"""The tools of DESIGN.md §8, registered once per process in this order (the order tools/list
+shows them in): the per-area tools come from one table (area_tools), the others one module each."""
 
 from __future__ import annotations
 
 from portal.mcp.registry import ToolRegistry
 from portal.mcp.tools import (
-    appointments,
+    area_tools,
     benchmark,
     catalogue,
     compare,
-    funding,
     groups,
     my_groups,
-    online_consultations,
     openai_connector,
     overview,
-    patient_experience,
-    patients,
-    prevalence,
     private,
-    qof,
     search,
-    telephony,
     trend,
-    workforce,
 )
 
 MODULES = (
-    search, overview, patients, appointments, online_consultations, telephony, workforce,
-    patient_experience, prevalence, qof, funding, compare, benchmark, trend, groups, catalogue,
-    private, my_groups, openai_connector,
+    search, overview, area_tools, compare, benchmark, trend, groups, catalogue, private,
+    my_groups, openai_connector,
 )  # fmt: skip
 
 

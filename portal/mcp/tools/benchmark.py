@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated
 
 from portal.mcp import text
 from portal.mcp.apps.meta import BENCHMARK_URI, tool_meta
-from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
+from portal.mcp.registry import ToolContext, ToolError, ToolOutput
 from portal.mcp.tools import common
+from portal.mcp.tools.common import Arg, MetricId
 from portal.queries.benchmarks import benchmark_or_national
 from portal.queries.national import national_view
 from portal.queries.peers import Peer, practice_peers
@@ -17,6 +18,19 @@ from portal.queries.types import Distribution, Figure, GroupValue
 
 WITHIN = ("england", "region", "icb", "sub_icb", "pcn", "peers")
 WITHIN_GROUP = "group:<id>"  # one of the caller's saved groups (list_my_groups)
+
+OptionalPractice = Annotated[str, Arg("Optional ODS code, e.g. A81001.", max_length=20)]
+Within = Annotated[
+    str,
+    Arg(
+        "The group to compare with (default england): "
+        + ", ".join(WITHIN)
+        + "; peers: the 10 most similar practices in England; group:<id>: one of your saved "
+        "groups (list_my_groups).",
+        max_length=20,
+        pattern="^(" + "|".join(WITHIN) + "|group:[0-9]{1,9})$",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -39,18 +53,23 @@ class BenchmarkResult:
     england: GroupValue | None
     group: GroupValue | None  # the `within` organisation: ratio of sums, its median practice
     peers: list[Peer] | None = None  # with within=peers: the similar practices, closest first
+    not_ranked: str | None = None  # why the practice has no national percentile, when so
 
 
 SHAPE = common.Shape(BenchmarkResult)
 
 
-def get_benchmark(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    metric = common.metric(arguments["metric"])
-    within = arguments.get("within") or "england"
+def get_benchmark(
+    ctx: ToolContext,
+    metric: MetricId,
+    practice: OptionalPractice | None = None,
+    within: Within | None = None,
+) -> ToolOutput:
+    metric = common.metric(metric)
+    within = within or "england"
     if within not in WITHIN and not (within.startswith(PREFIX) and parse_group_id(within)):
         raise ToolError(f"Argument 'within' must be one of: {', '.join(WITHIN)}, {WITHIN_GROUP}")
-    practice_arg = arguments.get("practice")
-    if practice_arg is None:
+    if practice is None:
         if within != "england":
             raise ToolError(f"within={within} needs a practice; without one only England applies")
         view = national_view(metric.id)
@@ -62,7 +81,7 @@ def get_benchmark(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
             None, None, None, None, None, view.distribution, view.england, view.england,
         )  # fmt: skip
     else:
-        practice = common.public_practice(ctx, practice_arg)
+        practice = common.public_practice(ctx, practice)
         bench = benchmark_or_national(practice, metric.id)
         if bench is None:
             raise ToolError(f"No figures for {metric.id} are loaded yet.")
@@ -78,6 +97,7 @@ def get_benchmark(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
             bench.percentile, bench.in_distribution, bench.distribution,
             groups.get("england"), groups.get(within),
             practice_peers(practice.code) if within == "peers" else None,
+            not_ranked=bench.not_ranked,
         )  # fmt: skip
     return ToolOutput(SHAPE.dump(result), render(result))
 
@@ -89,7 +109,7 @@ def render(r: BenchmarkResult) -> str:
         where = (
             f"national percentile {r.national_percentile:.0f}"
             if r.national_percentile is not None
-            else "not in the national distribution (closed, or no valid denominator)"
+            else r.not_ranked
         )
         shown = r.practice_figure.display if r.practice_has_figure else f"no figure for {r.period}"
         rows.append([f"{r.practice.name} ({r.practice.code})", shown,
@@ -132,7 +152,9 @@ def render(r: BenchmarkResult) -> str:
         f"Definition: {r.definition}",
         text.table(["", "Value", "Note"], rows),
         peers,
-        text.footer([r.source], r.synthetic),
+        text.footer(
+            [r.source], r.synthetic, text.publication_coverage(r.metric, r.period).lstrip()
+        ),
     )
 
 
@@ -151,32 +173,12 @@ def _description() -> str:
 
 
 TOOLS = [
-    ToolSpec(
+    common.typed_tool(
+        get_benchmark,
         name="get_benchmark",
         title="Benchmark one metric",
         description=_description,
-        input_schema=common.object_schema(
-            {
-                "metric": {
-                    "type": "string",
-                    "maxLength": 60,
-                    "description": "A metric id from list_metrics, e.g. dna_rate.",
-                },
-                "practice": {**common.PRACTICE, "description": "Optional ODS code, e.g. A81001."},
-                "within": {
-                    "type": "string",
-                    "maxLength": 20,
-                    "pattern": "^(" + "|".join(WITHIN) + "|group:[0-9]{1,9})$",
-                    "description": "The group to compare with (default england): "
-                    + ", ".join(WITHIN)
-                    + "; peers: the 10 most similar practices in England; group:<id>: one of "
-                    "your saved groups (list_my_groups).",
-                },
-            },
-            ("metric",),
-        ),
         output_schema=SHAPE.schema,
         meta=tool_meta(BENCHMARK_URI),  # drawn by an MCP Apps view; the text stays complete
-        handler=get_benchmark,
     )
 ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from portal.catalogue import METRICS
 from portal.fetch.schedule import next_update_due
 from portal.mcp import text
-from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
+from portal.mcp.registry import ToolContext, ToolOutput
 from portal.mcp.tools import common
+from portal.mcp.tools.common import Arg
 from portal.qof_registers import REGISTERS, prevalence_metric
 from portal.queries.benchmarks import latest_periods
 from portal.queries.datasets import loaded_datasets, provenance_map
@@ -54,6 +55,10 @@ class MetricList:
 
 SHAPE = common.Shape(MetricList)
 PREVALENCE = {prevalence_metric(code): code for code in REGISTERS}  # metric id -> register
+Dataset = Annotated[
+    str,
+    Arg("Only this publication's metrics (e.g. gpad), caveats included.", enum=tuple(SOURCES)),
+]
 
 
 def _loaded() -> dict[str, Any]:
@@ -114,11 +119,10 @@ def source_entries() -> list[dict[str, Any]]:
     return out
 
 
-def list_metrics(_ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
+def list_metrics(_ctx: ToolContext, dataset: Dataset | None = None) -> ToolOutput:
     """Every metric; with `dataset`, one publication's metrics and their caveats too (the
     whole catalogue's caveats would not fit a model's budget for one answer)."""
     result = metric_list()
-    dataset = arguments.get("dataset")
     if dataset is not None:
         result = MetricList([m for m in result.metrics if m.dataset == dataset], result.synthetic)
     return ToolOutput(SHAPE.dump(result), render(result, in_full=dataset is not None))
@@ -178,7 +182,8 @@ def _lines(texts: dict[str, list[str]]) -> str:
 
 
 TOOLS = [
-    ToolSpec(
+    common.typed_tool(
+        list_metrics,
         name="list_metrics",
         title="List metrics",
         description="Every metric the other tools report: id, label, unit, dataset and "
@@ -186,16 +191,6 @@ TOOLS = [
         "period loaded. Call it to find a metric id for get_benchmark or compare_practices, or "
         "to explain how a figure is defined. With `dataset`, only that publication's metrics, "
         "with their caveats in the text.",
-        input_schema=common.object_schema(
-            {
-                "dataset": {
-                    "type": "string",
-                    "enum": list(SOURCES),
-                    "description": "Only this publication's metrics (e.g. gpad), caveats included.",
-                }
-            }
-        ),
         output_schema=SHAPE.schema,
-        handler=list_metrics,
     )
 ]

@@ -1,34 +1,131 @@
-"""What the tools share: argument schemas and checks, output shapes, and the text rendering."""
+"""What the tools share: typed arguments and their schemas, argument checks, output shapes, and
+the text rendering."""
 
 from __future__ import annotations
 
+import inspect
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from pydantic import TypeAdapter
+from typing import Annotated, Any
 
 from portal import access
 from portal.catalogue import METRICS, Metric
-from portal.mcp.registry import ToolContext, ToolError
+from portal.mcp.registry import Schema, Text, ToolContext, ToolError, ToolOutput, ToolSpec
 from portal.queries.practices import PracticeDetails, normalise_code
+from portal.serialise import Shape as Shape  # the tools' output shapes, shared with the API
 
 MAX_MONTHS = 36
 DEFAULT_MONTHS = 12
 MAX_PRACTICES = 10
 MAX_METRICS = 20
 
-PRACTICE = {
-    "type": "string",
-    "maxLength": 20,
-    "description": "The practice's ODS code, e.g. A81001 (find it with search_practices).",
-}
-MONTHS = {
-    "type": "integer",
-    "minimum": 1,
-    "maximum": MAX_MONTHS,
-    "description": f"How many of the latest months to return (1-{MAX_MONTHS}, default "
-    f"{DEFAULT_MONTHS}).",
-}
+
+@dataclass(frozen=True)
+class Arg:
+    """An argument's description and limits, as `Annotated` metadata (the MCP SDK's way of
+    deriving a tool's input schema from its signature): the JSON Schema keywords
+    portal.mcp.validation checks."""
+
+    description: str
+    max_length: int | None = None
+    pattern: str | None = None
+    enum: tuple[str, ...] | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    item_max_length: int | None = None  # for a list of strings
+
+
+JSON_TYPES = {str: "string", int: "integer"}
+
+
+def property_schema(annotation: Any) -> dict[str, Any]:
+    """`Annotated[str | int | list[str], Arg(...)]`, or that `| None`, as its JSON Schema
+    property (null is the same as absent)."""
+    if typing.get_origin(annotation) is not Annotated:
+        (annotation,) = (a for a in typing.get_args(annotation) if a is not type(None))
+    kind, arg = typing.get_args(annotation)
+    if typing.get_origin(kind) is list:
+        (item,) = typing.get_args(kind)
+        items: dict[str, Any] = {"type": JSON_TYPES[item]}
+        if arg.item_max_length is not None:
+            items["maxLength"] = arg.item_max_length
+        schema: dict[str, Any] = {"type": "array", "items": items}
+    else:
+        schema = {"type": JSON_TYPES[kind]}
+    keywords = {
+        "minItems": arg.min_items,
+        "maxItems": arg.max_items,
+        "maxLength": arg.max_length,
+        "pattern": arg.pattern,
+        "enum": list(arg.enum) if arg.enum is not None else None,
+        "minimum": arg.minimum,
+        "maximum": arg.maximum,
+    }
+    schema.update((key, value) for key, value in keywords.items() if value is not None)
+    schema["description"] = arg.description
+    return schema
+
+
+def signature_schema(function: Callable[..., Any]) -> dict[str, Any]:
+    """The input schema of a handler `(ctx, *, name: Annotated[...] = default, ...)`: one
+    property per parameter after the context, required when it has no default."""
+    parameters = list(inspect.signature(function, eval_str=True).parameters.values())[1:]
+    return object_schema(
+        {p.name: property_schema(p.annotation) for p in parameters},
+        tuple(p.name for p in parameters if p.default is inspect.Parameter.empty),
+    )
+
+
+def typed_tool(
+    function: Callable[..., ToolOutput],
+    *,
+    name: str,
+    title: str,
+    description: Text,
+    output_schema: Schema,
+    meta: dict[str, Any] | None = None,
+) -> ToolSpec:
+    """A tool whose input schema comes from its handler's typed signature; a call passes the
+    given arguments by name (a null is left to the parameter's default)."""
+    input_schema = signature_schema(function)
+
+    def handler(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
+        return function(ctx, **{k: v for k, v in arguments.items() if v is not None})
+
+    return ToolSpec(
+        name=name,
+        title=title,
+        description=description,
+        input_schema=input_schema,
+        output_schema=output_schema,
+        meta=meta,
+        handler=handler,
+    )
+
+
+Practice = Annotated[
+    str,
+    Arg("The practice's ODS code, e.g. A81001 (find it with search_practices).", max_length=20),
+]
+Months = Annotated[
+    int,
+    Arg(
+        f"How many of the latest months to return (1-{MAX_MONTHS}, default {DEFAULT_MONTHS}).",
+        minimum=1,
+        maximum=MAX_MONTHS,
+    ),
+]
+FinancialYear = Annotated[
+    str,
+    Arg(
+        "A financial year such as 2021-22 (also 2021/22 or 2021); default: the practice's latest.",
+        max_length=12,
+    ),
+]
+MetricId = Annotated[str, Arg("A metric id from list_metrics, e.g. dna_rate.", max_length=60)]
 
 
 def object_schema(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -40,17 +137,6 @@ def object_schema(properties: dict[str, Any], required: tuple[str, ...] = ()) ->
     if required:
         schema["required"] = list(required)
     return schema
-
-
-class Shape:
-    """A result dataclass as the tool's output schema and its structuredContent."""
-
-    def __init__(self, cls: type) -> None:
-        self.adapter = TypeAdapter(cls)
-        self.schema = self.adapter.json_schema(mode="serialization")
-
-    def dump(self, value: Any) -> dict[str, Any]:
-        return self.adapter.dump_python(value, mode="json")
 
 
 # --- arguments ------------------------------------------------------------------------------
@@ -72,11 +158,6 @@ def public_practice(ctx: ToolContext, value: Any) -> PracticeDetails:
     code = practice_code(value)
     ctx.touch(code)
     return access.public_practice(ctx.user, code, surface="mcp")
-
-
-def months(arguments: dict[str, Any]) -> int:
-    value = arguments.get("months")
-    return DEFAULT_MONTHS if value is None else value
 
 
 def metric(value: Any) -> Metric:
@@ -121,18 +202,10 @@ def missing_text(practice: PracticeRef, what: str) -> str:
     return f"No {what} figures are loaded for {practice.name} ({practice.code})."
 
 
-FINANCIAL_YEAR = {
-    "type": "string",
-    "maxLength": 12,
-    "description": "A financial year such as 2021-22 (also 2021/22 or 2021); default: the "
-    "practice's latest.",
-}
-
-
-def financial_year(arguments: dict[str, Any]) -> str | None:
+def financial_year(value: str | None) -> str | None:
+    """A financial year argument in the form 2021-22 (None: the latest)."""
     from portal.queries.annual import financial_year as parse
 
-    value = arguments.get("year")
     if value is None:
         return None
     year = parse(value)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from portal import access
 from portal.mcp import text
 from portal.mcp.apps.meta import COMPARE_URI, tool_meta
-from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
+from portal.mcp.registry import ToolContext, ToolError, ToolOutput
 from portal.mcp.tools import common
+from portal.mcp.tools.common import Arg
 from portal.queries.compare import MAX_PRACTICES, default_metrics
 from portal.queries.compare import compare_practices as compare
 from portal.queries.peers import practice_peers
@@ -54,10 +55,34 @@ class ComparisonResult:
 SHAPE = common.Shape(ComparisonResult)
 NOT_FOUND_OR_DENIED = "not found or access denied"
 
+Practices = Annotated[
+    list[str], Arg(f"ODS codes, at most {MAX_PRACTICES}.", min_items=1, item_max_length=20)
+]
+MetricIds = Annotated[
+    list[str],
+    Arg(
+        "Metric ids from list_metrics (default: one per dataset).",
+        max_items=common.MAX_METRICS,
+        item_max_length=60,
+    ),
+]
+Within = Annotated[
+    str,
+    Arg(
+        "peers: set the one practice given beside its 10 most similar practices in England.",
+        enum=("peers",),
+    ),
+]
 
-def compare_practices(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    asked = arguments["practices"]
-    peers = arguments.get("within") == "peers"
+
+def compare_practices(
+    ctx: ToolContext,
+    practices: Practices,
+    metrics: MetricIds | None = None,
+    within: Within | None = None,
+) -> ToolOutput:
+    asked = practices
+    peers = within == "peers"
     if peers and len(asked) != 1:
         raise ToolError(
             "within=peers compares one practice with its 10 most similar practices: give "
@@ -65,7 +90,7 @@ def compare_practices(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput
         )
     if len(asked) > MAX_PRACTICES:
         raise ToolError(f"Too many practices: compare at most {MAX_PRACTICES}, not {len(asked)}.")
-    metric_ids = [common.metric(m).id for m in arguments.get("metrics") or []] or default_metrics()
+    metric_ids = [common.metric(m).id for m in metrics or []] or default_metrics()
     codes, not_read = _readable(ctx, asked)
     if peers and codes:
         codes += [p.code for p in practice_peers(codes[0])]
@@ -147,35 +172,12 @@ def _description() -> str:
 
 
 TOOLS = [
-    ToolSpec(
+    common.typed_tool(
+        compare_practices,
         name="compare_practices",
         title="Compare practices",
         description=_description,
-        input_schema=common.object_schema(
-            {
-                "practices": {
-                    "type": "array",
-                    "items": {"type": "string", "maxLength": 20},
-                    "minItems": 1,
-                    "description": f"ODS codes, at most {MAX_PRACTICES}.",
-                },
-                "metrics": {
-                    "type": "array",
-                    "items": {"type": "string", "maxLength": 60},
-                    "maxItems": common.MAX_METRICS,
-                    "description": "Metric ids from list_metrics (default: one per dataset).",
-                },
-                "within": {
-                    "type": "string",
-                    "enum": ["peers"],
-                    "description": "peers: set the one practice given beside its 10 most "
-                    "similar practices in England.",
-                },
-            },
-            ("practices",),
-        ),
         output_schema=SHAPE.schema,
         meta=tool_meta(COMPARE_URI),  # drawn by an MCP Apps view; the text stays complete
-        handler=compare_practices,
     )
 ]

@@ -3,33 +3,55 @@ and, for one metric, every member practice side by side (the group dashboard's f
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
 from portal.mcp import text
-from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
+from portal.mcp.registry import ToolContext, ToolError, ToolOutput
 from portal.mcp.tools import common
+from portal.mcp.tools.common import Arg
 from portal.queries.groups import GroupNotFound, GroupOverview, group_overview, parse_group
 
 SHAPE = common.Shape(GroupOverview)
-GROUP = {
-    "type": "string",
-    "maxLength": 24,
-    "description": "The group: its level and ODS code as pcn:U12345, sub_icb:00L, icb:QWE or "
-    "region:Y56; a bare code is looked up at each level (the prefix is needed only when a "
-    "code exists at two levels). A practice's get_practice_overview names its PCN, sub-ICB, "
-    "ICB and region codes.",
-}
+Group = Annotated[
+    str,
+    Arg(
+        "The group: its level and ODS code as pcn:U12345, sub_icb:00L, icb:QWE or region:Y56; a "
+        "bare code is looked up at each level (the prefix is needed only when a code exists at "
+        "two levels). A practice's get_practice_overview names its PCN, sub-ICB, ICB and region "
+        "codes.",
+        max_length=24,
+    ),
+]
+MemberMetric = Annotated[
+    str,
+    Arg(
+        "Optional: a metric id from list_metrics (e.g. dna_rate) to compare every member "
+        "practice on.",
+        max_length=60,
+    ),
+]
+Sort = Annotated[
+    str,
+    Arg(
+        "Order of the member practices (default name; - reverses).",
+        enum=("name", "-name", "code", "-code", "value", "-value", "change", "-change"),
+    ),
+]
 
 
-def get_group_overview(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    metric = arguments.get("metric")
+def get_group_overview(
+    ctx: ToolContext,
+    group: Group,
+    metric: MemberMetric | None = None,
+    sort: Sort | None = None,
+) -> ToolOutput:
     metric_id = common.metric(metric).id if metric is not None else None
     try:
-        level, code = parse_group(arguments.get("group"))
+        level, code = parse_group(group)
         ctx.touch(code)
-        found = group_overview(level, code, metric_id, arguments.get("sort"))
+        found = group_overview(level, code, metric_id, sort)
     except GroupNotFound:
-        shown = str(arguments.get("group"))[:24]
+        shown = str(group)[:24]
         raise ToolError(
             f"No PCN, sub-ICB location, ICB or region '{shown}'. Give it as pcn:<code>, "
             "sub_icb:<code>, icb:<code> or region:<code> (ODS codes)."
@@ -107,7 +129,8 @@ def render(o: GroupOverview) -> str:
 
 
 TOOLS = [
-    ToolSpec(
+    common.typed_tool(
+        get_group_overview,
         name="get_group_overview",
         title="PCN, ICB or region overview",
         description=(
@@ -119,33 +142,6 @@ TOOLS = [
             "band against England (beyond 99.8% = outlier). The figures of the /pcns/<code>, "
             "/icbs/<code> pages."
         ),
-        input_schema=common.object_schema(
-            {
-                "group": GROUP,
-                "metric": {
-                    "type": "string",
-                    "maxLength": 60,
-                    "description": "Optional: a metric id from list_metrics (e.g. dna_rate) to "
-                    "compare every member practice on.",
-                },
-                "sort": {
-                    "type": "string",
-                    "enum": [
-                        "name",
-                        "-name",
-                        "code",
-                        "-code",
-                        "value",
-                        "-value",
-                        "change",
-                        "-change",
-                    ],
-                    "description": "Order of the member practices (default name; - reverses).",
-                },
-            },  # fmt: skip
-            ("group",),
-        ),
         output_schema=SHAPE.schema,
-        handler=get_group_overview,
     )
 ]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from portal.mcp import text
-from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
+from portal.mcp.registry import ToolContext, ToolOutput
 from portal.mcp.tools import common
 from portal.queries.saved_groups import PREFIX, get_group, my_groups
 
@@ -36,7 +35,7 @@ def cell(name: str) -> str:
     return name.replace("|", "\\|")
 
 
-def list_my_groups(ctx: ToolContext, _arguments: dict[str, Any]) -> ToolOutput:
+def list_my_groups(ctx: ToolContext) -> ToolOutput:
     found = []
     for summary in my_groups(ctx.user):
         detail = get_group(ctx.user, summary.id)
@@ -55,7 +54,8 @@ def list_my_groups(ctx: ToolContext, _arguments: dict[str, Any]) -> ToolOutput:
 
 
 TOOLS = [
-    ToolSpec(
+    common.typed_tool(
+        list_my_groups,
         name="list_my_groups",
         title="My saved groups",
         description="The signed-in user's saved groups of practices (named by them, e.g. a "
@@ -63,8 +63,6 @@ TOOLS = [
         "(group:<id>) that get_benchmark takes to set a practice beside the group's value (ratio "
         "of sums over its practices). Call this when the user mentions 'my group' or a group "
         "by name.",
-        input_schema=common.object_schema({}),
         output_schema=SHAPE.schema,
-        handler=list_my_groups,
     )
 ]

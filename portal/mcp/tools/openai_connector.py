@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from portal.catalogue import METRICS
 from portal.links import public_url
-from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec, registry
+from portal.mcp.registry import ToolContext, ToolError, ToolOutput, registry
 from portal.mcp.tools import common
+from portal.mcp.tools.area_tools import TABLE
+from portal.mcp.tools.common import Arg
 from portal.mcp.validation import check_arguments
 from portal.queries.areas import AREAS
 from portal.queries.compare import MAX_PRACTICES
@@ -35,17 +37,7 @@ NAMED = 40  # a search score from a name, code, postcode or town (not a near spe
 MAX_ID_LENGTH = 1000
 
 # area slug (as in /practices/<ODS>/<area>) -> the tool answering for it
-AREA_TOOLS = {
-    "registered-patients": "get_registered_patients",
-    "appointments": "get_appointments",
-    "online-consultations": "get_online_consultations",
-    "telephony": "get_telephony",
-    "workforce": "get_workforce",
-    "patient-experience": "get_patient_experience",
-    "prevalence": "get_disease_prevalence",
-    "qof": "get_qof_achievement",
-    "funding": "get_funding",
-}
+AREA_TOOLS = {row.area: row.name for row in TABLE}
 # words of a search that name an area (beside its slug and title)
 AREA_WORDS = {
     "registered-patients": "list size demographics population age sex",
@@ -182,8 +174,25 @@ def _area_of(metric: str) -> str | None:
     return next((s for s in available_areas() if dataset in AREAS[s].datasets), None)
 
 
-def search(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    query = arguments["query"]
+Query = Annotated[
+    str,
+    Arg(
+        "What to look for, e.g. 'Beech Surgery appointments', 'A81001', 'LS1 telephony' or "
+        "'DNA rate'.",
+        max_length=MAX_QUERY_LENGTH,
+    ),
+]
+DocumentId = Annotated[
+    str,
+    Arg(
+        "An id from search, e.g. practice:A81001, practice:A81001:appointments, "
+        "metric:dna_rate or compare:A81001,B82005:dna_rate.",
+        max_length=MAX_ID_LENGTH,
+    ),
+]
+
+
+def search(ctx: ToolContext, query: Query) -> ToolOutput:
     ctx.query_length = len(query)
     if not query.strip():
         raise ToolError(
@@ -320,8 +329,8 @@ def _malformed(value: str) -> ToolError:
     return ToolError(f"'{value[:80]}' is not an id this server knows. Ids are {ID_FORMS}.")
 
 
-def fetch(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    request = parse_id(arguments["id"])
+def fetch(ctx: ToolContext, id: DocumentId) -> ToolOutput:
+    request = parse_id(id)
     spec = registry.get(request.tool)  # an area's tool: only ids of registered areas parse
     check_arguments(spec.resolved_input_schema(), request.arguments)
     answer = spec.handler(ctx, request.arguments)  # the same handler, the same figures
@@ -380,7 +389,8 @@ def _provenance(value: Any) -> tuple[list[str], list[str], bool]:
 
 
 TOOLS = [
-    ToolSpec(
+    common.typed_tool(
+        search,
         name="search",
         title="Search (deep research)",
         description="Search GP practices in England (by name, typos forgiven, ODS code, postcode "
@@ -391,40 +401,16 @@ TOOLS = [
         f"area: {', '.join(AREA_TOOLS)}), metric:<metric id> (England's distribution of a "
         "metric), and for several ODS codes compare:<ODS>,<ODS>[:<metric>,...] (the "
         "practices side by side).",
-        input_schema=common.object_schema(
-            {
-                "query": {
-                    "type": "string",
-                    "maxLength": MAX_QUERY_LENGTH,
-                    "description": "What to look for, e.g. 'Beech Surgery appointments', "
-                    "'A81001', 'LS1 telephony' or 'DNA rate'.",
-                }
-            },
-            ("query",),
-        ),
         output_schema=SEARCH_SHAPE.schema,
-        handler=search,
     ),
-    ToolSpec(
+    common.typed_tool(
+        fetch,
         name="fetch",
         title="Fetch (deep research)",
         description="Fetch one document by the id a search returned: its title, the full text "
         "(every figure with its period, source publication and whether it is synthetic), the "
         f"public page's url and small metadata. Ids are {ID_FORMS}. A practice that does not "
         "exist or may not be read gets 'not found or access denied'.",
-        input_schema=common.object_schema(
-            {
-                "id": {
-                    "type": "string",
-                    "maxLength": MAX_ID_LENGTH,
-                    "description": "An id from search, e.g. practice:A81001, "
-                    "practice:A81001:appointments, metric:dna_rate or "
-                    "compare:A81001,B82005:dna_rate.",
-                }
-            },
-            ("id",),
-        ),
         output_schema=DOCUMENT_SHAPE.schema,
-        handler=fetch,
     ),
 ]

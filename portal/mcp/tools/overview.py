@@ -8,26 +8,11 @@ from typing import Any
 from portal import access
 from portal.catalogue import METRICS
 from portal.mcp import text
-from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
+from portal.mcp.registry import ToolContext, ToolError, ToolOutput
 from portal.mcp.tools import common
-from portal.queries.overview import Headline, headline_figures
+from portal.mcp.tools.common import Practice
+from portal.queries.overview import HEADLINES, Headline, practice_overview
 from portal.queries.practices import PracticeDetails
-
-HEADLINE = (
-    "list_size",
-    "deprivation_score",
-    "appointments_per_1000",
-    "dna_rate",
-    "same_day_share",
-    "face_to_face_share",
-    "oc_rate_per_1000",
-    "calls_answered_rate",
-    "gp_fte",
-    "patients_per_gp_fte",
-    "gpps_overall_good",
-    "qof_achievement_pct",
-    "payments_per_weighted",
-)
 
 
 @dataclass(frozen=True)
@@ -46,14 +31,9 @@ class Overview:
 SHAPE = common.Shape(Overview)
 
 
-def headline_metrics() -> list[str]:
-    return [m for m in HEADLINE if m in METRICS]
-
-
 def build_overview(ctx: ToolContext, practice_arg: Any) -> tuple[ToolOutput, PracticeDetails]:
     practice = common.public_practice(ctx, practice_arg)
-    figures = headline_figures(practice.code, headline_metrics())
-    present = [h.practice for h in figures if h.practice is not None]
+    headlines = practice_overview(practice)
     result = Overview(
         practice=common.practice_ref(practice),
         address=", ".join(x for x in (practice.address, practice.town) if x) or None,
@@ -61,9 +41,9 @@ def build_overview(ctx: ToolContext, practice_arg: Any) -> tuple[ToolOutput, Pra
         telephone=practice.telephone,
         open_date=practice.open_date.isoformat() if practice.open_date else None,
         close_date=practice.close_date.isoformat() if practice.close_date else None,
-        figures=figures,
-        sources=list(dict.fromkeys(f.source for f in present)),
-        synthetic=any(f.synthetic for f in present),
+        figures=headlines.figures,
+        sources=headlines.sources,
+        synthetic=headlines.synthetic,
     )
     return ToolOutput(SHAPE.dump(result), render(result)), practice
 
@@ -73,7 +53,7 @@ def render(result: Overview) -> str:
     rows = (
         [h.label, (h.practice or h.england_total).period, text.shown(h.practice),
          text.shown(h.england_total), text.shown(h.england_median_practice),
-         f"{h.percentile:.0f}" if h.percentile is not None else None,
+         f"{h.percentile:.0f}" if h.percentile is not None else h.not_ranked,
          text.POLARITY[METRICS[h.metric].polarity]]
         for h in result.figures
     )  # fmt: skip
@@ -86,7 +66,8 @@ def render(result: Overview) -> str:
         + f". Telephone: {result.telephone or 'not published'}.\n"
         f"PCN: {p.pcn or 'none'}. Sub-ICB: {p.sub_icb or 'unknown'}. ICB: {p.icb or 'unknown'}. "
         f"Region: {p.region or 'unknown'}.",
-        "Latest headline figures (– = no figure for this practice that period):\n"
+        "Latest headline figures, each in the practice's own latest period (– = no figure of "
+        "it loaded for this practice; the period is then the metric's latest):\n"
         + text.table(headings, rows),
         text.ENGLAND_LEGEND,
         text.footer(result.sources, result.synthetic),
@@ -108,13 +89,12 @@ def my_only_practice(ctx: ToolContext) -> str:
     raise ToolError(f"You hold roles at several practices ({listed}): name one by ODS code.")
 
 
-def get_practice_overview(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    practice = arguments.get("practice") or my_only_practice(ctx)
-    return build_overview(ctx, practice)[0]
+def get_practice_overview(ctx: ToolContext, practice: Practice | None = None) -> ToolOutput:
+    return build_overview(ctx, practice or my_only_practice(ctx))[0]
 
 
 def _description() -> str:
-    listed = ", ".join(f"{m} ({METRICS[m].label}, {METRICS[m].unit})" for m in headline_metrics())
+    listed = ", ".join(f"{m} ({METRICS[m].label}, {METRICS[m].unit})" for m in HEADLINES)
     return (
         "A one-call summary of a GP practice: name, address, status, PCN, ICB and region, and "
         "its latest headline figures each beside England (every practice combined) and the "
@@ -128,12 +108,11 @@ def _description() -> str:
 
 
 TOOLS = [
-    ToolSpec(
+    common.typed_tool(
+        get_practice_overview,
         name="get_practice_overview",
         title="Practice overview",
         description=_description,
-        input_schema=common.object_schema({"practice": common.PRACTICE}),
         output_schema=SHAPE.schema,
-        handler=get_practice_overview,
     )
 ]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from portal import access
 from portal.mcp import text
-from portal.mcp.registry import ToolContext, ToolOutput, ToolSpec
+from portal.mcp.registry import ToolContext, ToolOutput
 from portal.mcp.tools import common
+from portal.mcp.tools.common import Practice
 from portal.queries.private_data import SOURCE, PrivateMonth
 from portal.queries.private_data import get_private_data as read_private
 
@@ -33,7 +33,7 @@ MY_SHAPE = common.Shape(MyPractices)
 PRIVATE_SHAPE = common.Shape(PrivateResult)
 
 
-def list_my_practices(ctx: ToolContext, _arguments: dict[str, Any]) -> ToolOutput:
+def list_my_practices(ctx: ToolContext) -> ToolOutput:
     mine = access.my_practices(ctx.user)
     result = MyPractices(mine, "Your active roles on Haresign", False)
     rendered = (
@@ -45,8 +45,8 @@ def list_my_practices(ctx: ToolContext, _arguments: dict[str, Any]) -> ToolOutpu
     return ToolOutput(MY_SHAPE.dump(result), rendered)
 
 
-def get_private_data(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    code = common.practice_code(arguments["practice"])
+def get_private_data(ctx: ToolContext, practice: Practice) -> ToolOutput:
+    code = common.practice_code(practice)
     ctx.touch(code)
     data = read_private(ctx.user, code, history_limit=0)
     result = PrivateResult(
@@ -69,25 +69,23 @@ def _value(entry) -> str | None:
 
 
 TOOLS = [
-    ToolSpec(
+    common.typed_tool(
+        list_my_practices,
         name="list_my_practices",
         title="My practices",
         description="The practices where you (the signed-in user) hold an active role, with the "
         "role: call this when the user says 'my practice' or 'our practice'. Only these "
         "practices' private data can be read with get_private_data.",
-        input_schema=common.object_schema({}),
         output_schema=MY_SHAPE.schema,
-        handler=list_my_practices,
     ),
-    ToolSpec(
+    common.typed_tool(
+        get_private_data,
         name="get_private_data",
         title="Private practice data",
         description="Figures a practice's own members entered on Haresign (not published "
         "nationally), by month, newest first, with who entered each. Only for a practice where "
         "you hold an active role (see list_my_practices); any other practice gets 'Not found "
         "or access denied.'",
-        input_schema=common.object_schema({"practice": common.PRACTICE}, ("practice",)),
         output_schema=PRIVATE_SHAPE.schema,
-        handler=get_private_data,
     ),
 ]

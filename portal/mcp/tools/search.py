@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated
 
 from portal.mcp import text
-from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
+from portal.mcp.registry import ToolContext, ToolError, ToolOutput
 from portal.mcp.tools import common
+from portal.mcp.tools.common import Arg
 from portal.queries.datasets import loaded_datasets
 from portal.queries.search import MAX_LIMIT, MAX_QUERY_LENGTH, PracticeHit, SearchError
 from portal.queries.search import search_practices as search
@@ -25,12 +26,24 @@ class SearchResult:
 
 SHAPE = common.Shape(SearchResult)
 
+Query = Annotated[
+    str,
+    Arg(
+        "Words from the name (as the user spelt them), an ODS code, a postcode (or their start) "
+        "or a town.",
+        max_length=MAX_QUERY_LENGTH,
+    ),
+]
+Limit = Annotated[
+    int,
+    Arg(f"Most results to return (1-{MAX_LIMIT}, default 10).", minimum=1, maximum=MAX_LIMIT),
+]
 
-def search_practices(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    query = arguments["query"]
+
+def search_practices(ctx: ToolContext, query: Query, limit: Limit = 10) -> ToolOutput:
     ctx.query_length = len(query)
     try:
-        hits = search(query, arguments.get("limit") or 10)
+        hits = search(query, limit)
     except SearchError as error:
         raise ToolError(str(error)) from error
     ods = next((d for d in loaded_datasets() if d.dataset == "ods-practices"), None)
@@ -51,7 +64,8 @@ def search_practices(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
 
 
 TOOLS = [
-    ToolSpec(
+    common.typed_tool(
+        search_practices,
         name="search_practices",
         title="Search practices",
         description="Find GP practices in England by name, ODS code, postcode or town. Returns "
@@ -59,24 +73,6 @@ TOOLS = [
         "practices before closed), from the ODS practice list. Typos, punctuation and case "
         "are forgiven, and the start of a code or postcode is enough. Use it first whenever "
         "you have a practice's name rather than its ODS code; every other tool takes the code.",
-        input_schema=common.object_schema(
-            {
-                "query": {
-                    "type": "string",
-                    "maxLength": MAX_QUERY_LENGTH,
-                    "description": "Words from the name (as the user spelt them), an ODS "
-                    "code, a postcode (or their start) or a town.",
-                },
-                "limit": {
-                    "type": "integer",
-                    "minimum": 1,
-                    "maximum": MAX_LIMIT,
-                    "description": f"Most results to return (1-{MAX_LIMIT}, default 10).",
-                },
-            },
-            ("query",),
-        ),
         output_schema=SHAPE.schema,
-        handler=search_practices,
     )
 ]

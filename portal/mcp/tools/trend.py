@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Annotated
 
 from portal.catalogue import METRICS, format_value
 from portal.mcp import text
 from portal.mcp.apps.meta import TREND_URI, tool_meta
-from portal.mcp.registry import ToolContext, ToolError, ToolOutput, ToolSpec
+from portal.mcp.registry import ToolContext, ToolError, ToolOutput
 from portal.mcp.tools import common
+from portal.mcp.tools.common import Arg, Practice
 from portal.queries.trend import NotMonthly, TrendChart, monthly_metrics, practice_trend_chart
 from portal.sources import period_label
 
@@ -19,13 +20,38 @@ BETTER = text.POLARITY | {"neutral": "neither direction is better"}
 
 SHAPE = common.Shape(TrendChart)
 
+MonthlyMetric = Annotated[
+    str, Arg("A monthly metric id from list_metrics, e.g. dna_rate.", max_length=60)
+]
+Months = Annotated[
+    int,
+    Arg(
+        f"How many of the latest months to chart (2-{MAX_MONTHS}, default {DEFAULT_MONTHS}).",
+        minimum=2,
+        maximum=MAX_MONTHS,
+    ),
+]
+Baseline = Annotated[
+    int,
+    Arg(
+        "Optional: the limits come from the first N months charted (default: all of them).",
+        minimum=2,
+        maximum=MAX_MONTHS,
+    ),
+]
 
-def get_trend(ctx: ToolContext, arguments: dict[str, Any]) -> ToolOutput:
-    metric = common.metric(arguments["metric"])
-    practice = common.public_practice(ctx, arguments.get("practice"))
-    months = arguments.get("months") or DEFAULT_MONTHS
+
+def get_trend(
+    ctx: ToolContext,
+    practice: Practice,
+    metric: MonthlyMetric,
+    months: Months = DEFAULT_MONTHS,
+    baseline: Baseline | None = None,
+) -> ToolOutput:
+    metric = common.metric(metric)
+    practice = common.public_practice(ctx, practice)
     try:
-        found = practice_trend_chart(practice, metric.id, months, arguments.get("baseline"))
+        found = practice_trend_chart(practice, metric.id, months, baseline)
     except NotMonthly as exc:
         raise ToolError(str(exc)) from None
     if found is None:
@@ -84,43 +110,19 @@ def _description() -> str:
         "variation icon: common cause, or special cause improving or concerning by the "
         "metric's polarity. Use it to ask whether a change is a real change. `baseline` fixes "
         "the limits from the first N months. `breaks` lists any series break (the publisher's "
-        "change of method) inside the months charted: values either side are not like for like. "
+        "change of method, or a practice merger from ODS's successor file) inside the months "
+        "charted: values either side are not like for like. "
         f"Monthly metrics: {', '.join(monthly_metrics())}."
     )
 
 
 TOOLS = [
-    ToolSpec(
+    common.typed_tool(
+        get_trend,
         name="get_trend",
         title="SPC chart of a monthly metric",
         description=_description,
-        input_schema=common.object_schema(
-            {
-                "practice": common.PRACTICE,
-                "metric": {
-                    "type": "string",
-                    "maxLength": 60,
-                    "description": "A monthly metric id from list_metrics, e.g. dna_rate.",
-                },
-                "months": {
-                    **common.MONTHS,
-                    "minimum": 2,
-                    "maximum": MAX_MONTHS,
-                    "description": f"How many of the latest months to chart (2-{MAX_MONTHS}, "
-                    f"default {DEFAULT_MONTHS}).",
-                },
-                "baseline": {
-                    "type": "integer",
-                    "minimum": 2,
-                    "maximum": MAX_MONTHS,
-                    "description": "Optional: the limits come from the first N months charted "
-                    "(default: all of them).",
-                },
-            },
-            ("practice", "metric"),
-        ),
         output_schema=SHAPE.schema,
         meta=tool_meta(TREND_URI),  # drawn by an MCP Apps view; the text stays complete
-        handler=get_trend,
     )
 ]

@@ -38,7 +38,7 @@
     var where = practice
       ? (value !== null
           ? practice.name + " (" + practice.code + "): " + r.practice_figure.display +
-            (r.national_percentile !== null ? ", national percentile " + app.number(r.national_percentile, 0) : ", not in the national distribution")
+            (r.national_percentile !== null ? ", national percentile " + app.number(r.national_percentile, 0) : ", " + r.not_ranked)
           : practice.name + " (" + practice.code + ") has no figure for " + r.period)
       : "England's distribution";
     app.finish({
@@ -51,7 +51,7 @@
     var rows = [];
     if (practice) {
       rows.push({ cells: [practice.name + " (" + practice.code + ")", { text: value !== null ? r.practice_figure.display : "no figure", value: value }], attrs: { "data-row": "practice" } });
-      rows.push({ cells: ["National percentile", { text: r.national_percentile !== null ? app.number(r.national_percentile, 0) : "–", value: r.national_percentile }], attrs: { "data-row": "percentile" } });
+      rows.push({ cells: ["National percentile", { text: r.national_percentile !== null ? app.number(r.national_percentile, 0) : r.not_ranked, value: r.national_percentile }], attrs: { "data-row": "percentile" } });
     }
     if (r.england) rows.push({ cells: ["England (all practices)", { text: r.england.display, value: r.england.value }], attrs: { "data-row": "england" } });
     if (d) {
