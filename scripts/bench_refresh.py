@@ -228,7 +228,7 @@ def timed_fetch(dataset: str, period: str | None, times: dict, failures: list) -
     from portal.fetch.download import FetchError, client, download
     from portal.fetch.editions import edition
     from portal.fetch.loading import _takes_period
-    from portal.ingest import load_paths
+    from portal.ingest import load_paths, regroup_peers
     from portal.ingest.base import DOWNLOAD, IngestError
 
     try:
@@ -241,12 +241,14 @@ def timed_fetch(dataset: str, period: str | None, times: dict, failures: list) -
             times[dataset, "download"].append(time.perf_counter() - started)
             extra = {"period": found.period} if _takes_period(dataset) else {}
             started = time.perf_counter()
+            results = []
             for file in downloads:
                 token = DOWNLOAD.set(file.provenance())
                 try:
-                    load_paths(dataset, [file.path], **extra)
+                    results += load_paths(dataset, [file.path], regroup=False, **extra)
                 finally:
                     DOWNLOAD.reset(token)
+            regroup_peers(dataset, results)
             times[dataset, "load"].append(time.perf_counter() - started)
     except (FetchError, IngestError) as exc:
         failures.append(f"{dataset} {period}: {exc}")

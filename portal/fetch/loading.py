@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.fetch.download import FetchError, client, download
 from portal.fetch.editions import Edition, edition
-from portal.ingest import LOADERS, load_paths
+from portal.ingest import LOADERS, load_paths, regroup_peers
 from portal.ingest.base import DOWNLOAD, IngestError, Progress
 from portal.models import DatasetLoad
 from portal.models.datasets import COVERAGE_PART
@@ -86,16 +86,23 @@ def _fetch(
             )
             return Outcome(found.dataset, found.period, NEEDS_FORCE, detail)
         extra = {"period": found.period} if _takes_period(found.dataset) else {}
-        for file in downloads:
-            token = DOWNLOAD.set(file.provenance())
-            try:
-                results += load_paths(found.dataset, [file.path], progress=progress, **extra)
-            except IngestError as exc:
-                kept = f"; {len(results)} earlier load(s) of this edition stay" if results else ""
-                detail = f"{exc}{kept}"
-                return Outcome(found.dataset, found.period, FAILED, detail)
-            finally:
-                DOWNLOAD.reset(token)
+        try:
+            for file in downloads:
+                token = DOWNLOAD.set(file.provenance())
+                try:
+                    results += load_paths(
+                        found.dataset, [file.path], progress=progress, regroup=False, **extra
+                    )
+                except IngestError as exc:
+                    kept = (
+                        f"; {len(results)} earlier load(s) of this edition stay" if results else ""
+                    )
+                    detail = f"{exc}{kept}"
+                    return Outcome(found.dataset, found.period, FAILED, detail)
+                finally:
+                    DOWNLOAD.reset(token)
+        finally:  # once per edition (its files load one by one, each with its provenance)
+            regroup_peers(found.dataset, results, progress)
     rows = sum(r.rows_loaded for r in results)
     status = REPLACED if before else LOADED
     return Outcome(found.dataset, found.period, status, f"{rows:,} rows from {names}")

@@ -54,11 +54,14 @@ def load_paths(
     synthetic: bool = False,
     progress: Progress | None = None,
     period: str | None = None,
+    regroup: bool = True,
 ) -> list[LoadResult]:
     """Load each file (folders and zips expanded, files in name order) with the dataset's loader.
 
     `period` is for files that do not say which period they cover (annual publications named
     otherwise than as published); only loaders that take a `period` argument accept it.
+    `regroup=False` leaves similar practices to the caller's one `regroup_peers` after several
+    calls (an edition's files fetched one by one).
     """
     if dataset not in LOADERS:
         raise IngestError(dataset, f"unknown dataset; choose one of {', '.join(sorted(LOADERS))}")
@@ -81,9 +84,15 @@ def load_paths(
                     progress(f"loading {file.name}")
                 with gc_paused():
                     results.extend(loader(file, synthetic=synthetic, progress=progress, **extra))
+    if regroup:
+        regroup_peers(dataset, results, progress)
+    return results
+
+
+def regroup_peers(dataset: str, results: list[LoadResult], progress: Progress | None = None):
+    """Similar practices follow a load of what they are drawn from: recomputed once after it."""
     if dataset in peers.INPUTS and results:
         with db.engine.begin() as conn:
             grouped = peers.recompute(conn)
         if progress:
             progress(f"peer groups recomputed for {grouped:,} practices")
-    return results

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.fetch.editions import FETCHABLE
 from portal.fetch.lock import refresh_lock
 from portal.fetch.refresh import ORDER
-from portal.models import DatasetLoad
+from portal.models import DatasetLoad, PracticePeer
 from tests.fetch.conftest import (
     EPCN,
     GPPS_PAGE,
@@ -103,6 +103,15 @@ def test_refresh_loads_in_dependency_order_and_a_failure_exits_1(env_app, publis
         ("ods-pcns", "current"),
         ("ods-successors", "current"),
         *[("patients-registered", "2025-12")] * 3,
+    ]
+    # similar practices follow ODS and each edition once, not once per file of the edition
+    with app.app_context():
+        peer = PracticePeer.__table__
+        grouped = db.session.scalar(sa.select(sa.func.count(sa.distinct(peer.c.practice_code))))
+    assert grouped > 6_000
+    assert [line for line in first.output.splitlines() if "peer groups" in line] == [
+        "  peer groups recomputed for 0 practices",  # ODS alone: no list sizes yet
+        f"  peer groups recomputed for {grouped:,} practices",
     ]
     table = first.stdout.splitlines()[-15:-1]
     assert table == [
